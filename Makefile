@@ -1,0 +1,49 @@
+# The two commands of the README: `make run` and `make test`. Everything else is their helpers.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+comma := ,
+# The PostgreSQL driver builds from source, so it is installed only when PostgreSQL is used.
+EXTRAS := dev$(if $(findstring postgres,$(DATABASE_URL)),$(comma)postgres)
+STAMP := $(VENV)/.installed-$(subst $(comma),-,$(EXTRAS))
+
+.PHONY: run test lint install migrate seed messages clean
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[$(EXTRAS)]"
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+install: $(STAMP)
+
+migrate: install
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py migrate --noinput
+
+seed: migrate
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py seed_demo
+
+# Serve the portal with a Celery worker and beat; Ctrl-C stops all three.
+run: seed
+	@echo "Portal: http://127.0.0.1:8000  (broker: $${REDIS_URL:-embedded file-system queue})"
+	@export DJANGO_DEBUG=$${DJANGO_DEBUG:-1}; \
+	trap 'kill 0' INT TERM EXIT; \
+	$(VENV)/bin/celery -A config worker --pool=solo --loglevel=INFO & \
+	$(VENV)/bin/celery -A config beat --loglevel=INFO & \
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+test: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+messages: install
+	DJANGO_DEBUG=1 $(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=var --ignore=static
+	DJANGO_DEBUG=1 $(PY) manage.py compilemessages -l zh_Hans --ignore=.venv
+
+clean:
+	rm -rf var .pytest_cache

@@ -1,0 +1,69 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    """A person who logs in. What they may see follows from ``role`` and their membership.
+
+    Enterprise members hold an ``enterprises.EnterpriseMembership``; institution officers hold a
+    ``banks.Officer``; government staff hold a ``department``.
+    """
+
+    class Role(models.TextChoices):
+        ENTERPRISE = "enterprise", _("Enterprise member")
+        OFFICER = "officer", _("Institution officer")
+        GOVERNMENT = "government", _("Government staff")
+
+    class Department(models.TextChoices):
+        FINANCE_OFFICE = "finance_office", _("District Finance Office")
+        DEVELOPMENT_REFORM = "development_reform", _("Development and Reform Bureau")
+        INDUSTRY_IT = "industry_it", _("Industry and Information Technology Bureau")
+        FINANCE_BUREAU = "finance_bureau", _("Finance Bureau")
+        COMMERCE = "commerce", _("Commerce Bureau")
+
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
+    department = models.CharField(
+        _("department"),
+        max_length=30,
+        choices=Department.choices,
+        blank=True,
+        help_text=_("Only for government staff."),
+    )
+    phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
+    email_notifications = models.BooleanField(
+        _("receive e-mail notices"),
+        default=True,
+        help_text=_("Notices always appear in the portal; this switch only controls e-mail."),
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(department="") | models.Q(role="government"),
+                name="department_only_for_government",
+            ),
+        ]
+
+    def __str__(self):
+        full_name = f"{self.last_name}{self.first_name}".strip()
+        return full_name or self.username
+
+    @property
+    def is_enterprise_member(self) -> bool:
+        return self.role == self.Role.ENTERPRISE
+
+    @property
+    def is_officer(self) -> bool:
+        return self.role == self.Role.OFFICER
+
+    @property
+    def is_government(self) -> bool:
+        return self.role == self.Role.GOVERNMENT
+
+    @property
+    def is_finance_office(self) -> bool:
+        """The finance office owns the portal and sees everything."""
+        return self.is_government and self.department == self.Department.FINANCE_OFFICE

@@ -1,0 +1,395 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from banks.models import Institution, LoanProduct
+from enterprises.models import FinancingNeed
+from enterprises.workflow import TransitionMap
+
+
+class PortalSettings(models.Model):
+    """The finance office's settings: one row, edited in the admin; changes are audited."""
+
+    response_working_days = models.PositiveSmallIntegerField(
+        _("working days to first contact"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+    )
+    contact_cap = models.PositiveSmallIntegerField(
+        _("institutions that may hold one need at once"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+    )
+    top_k_matches = models.PositiveSmallIntegerField(
+        _("matches kept per need"), default=20, validators=[MinValueValidator(1)]
+    )
+    min_match_score = models.DecimalField(
+        _("minimum match score"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("60.00"),
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("updated by"),
+    )
+
+    class Meta:
+        verbose_name = _("portal settings")
+        verbose_name_plural = _("portal settings")
+
+    def __str__(self):
+        return str(_("Portal settings"))
+
+    @classmethod
+    def load(cls) -> "PortalSettings":
+        obj, _created = cls.objects.get_or_create(pk=1)
+        return obj
+
+
+class Match(models.Model):
+    """A financing need scored against a loan product, with the reasons for its score."""
+
+    need = models.ForeignKey(
+        FinancingNeed, on_delete=models.CASCADE, related_name="matches", verbose_name=_("need")
+    )
+    product = models.ForeignKey(
+        LoanProduct, on_delete=models.CASCADE, related_name="matches", verbose_name=_("product")
+    )
+    score = models.DecimalField(_("score"), max_digits=5, decimal_places=2)
+    reasons = models.JSONField(_("reasons"), default=list)
+    computed_at = models.DateTimeField(_("computed at"), auto_now=True)
+
+    class Meta:
+        ordering = ["-score", "id"]
+        verbose_name = _("match")
+        verbose_name_plural = _("matches")
+        constraints = [
+            models.UniqueConstraint(fields=["need", "product"], name="one_match_per_need_product")
+        ]
+
+    def __str__(self):
+        return f"{self.need_id} × {self.product_id}: {self.score}"
+
+
+class Lead(models.Model):
+    """An institution's work on one need."""
+
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        CLAIMED = "claimed", _("Claimed")
+        CONTACTED = "contacted", _("Contacted")
+        INFO_REQUESTED = "info_requested", _("More information requested")
+        UNDER_REVIEW = "under_review", _("Under review")
+        APPROVED = "approved", _("Approved")
+        DECLINED = "declined", _("Declined")
+        SIGNED = "signed", _("Signed")
+        CLOSED = "closed", _("Closed")
+
+    class DeclineReason(models.TextChoices):
+        AMOUNT = "amount", _("Amount outside what we can lend")
+        CREDIT_RECORD = "credit_record", _("Credit record does not qualify")
+        COLLATERAL = "collateral", _("Collateral insufficient")
+        FINANCIALS = "financials", _("Financial condition does not qualify")
+        INDUSTRY_POLICY = "industry_policy", _("Industry policy restriction")
+        ENTERPRISE_WITHDREW = "enterprise_withdrew", _("Enterprise no longer needs it")
+        UNREACHABLE = "unreachable", _("Enterprise could not be reached")
+        OTHER = "other", _("Other")
+
+    need = models.ForeignKey(
+        FinancingNeed, on_delete=models.CASCADE, related_name="leads", verbose_name=_("need")
+    )
+    institution = models.ForeignKey(
+        Institution, on_delete=models.CASCADE, related_name="leads", verbose_name=_("institution")
+    )
+    match = models.ForeignKey(
+        Match,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="leads",
+        verbose_name=_("match"),
+    )
+    product = models.ForeignKey(
+        LoanProduct,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="leads",
+        verbose_name=_("product"),
+    )
+    score = models.DecimalField(_("score"), max_digits=5, decimal_places=2, default=Decimal(0))
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.NEW, db_index=True
+    )
+    assigned_to = models.ForeignKey(
+        "banks.Officer",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="leads",
+        verbose_name=_("assigned to"),
+    )
+    received_at = models.DateTimeField(_("received at"))
+    contact_due_at = models.DateTimeField(_("first contact due"))
+    first_contacted_at = models.DateTimeField(_("first contacted at"), null=True, blank=True)
+    decline_reason = models.CharField(
+        _("decline reason"), max_length=30, choices=DeclineReason.choices, blank=True
+    )
+    decline_note = models.TextField(_("decline note"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["-score", "received_at", "id"]
+        verbose_name = _("lead")
+        verbose_name_plural = _("leads")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["need", "institution"], name="one_lead_per_need_institution"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["institution", "status", "-score"]),
+            models.Index(fields=["institution", "contact_due_at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.institution} · {self.need}"
+
+
+L = Lead.Status
+LEAD_TRANSITIONS = TransitionMap(
+    Lead.Status,
+    {
+        L.NEW: {L.CLAIMED, L.DECLINED, L.CLOSED},
+        L.CLAIMED: {L.CONTACTED, L.DECLINED, L.CLOSED},
+        L.CONTACTED: {L.INFO_REQUESTED, L.UNDER_REVIEW, L.DECLINED, L.CLOSED},
+        L.INFO_REQUESTED: {L.CONTACTED, L.UNDER_REVIEW, L.DECLINED, L.CLOSED},
+        L.UNDER_REVIEW: {L.INFO_REQUESTED, L.APPROVED, L.DECLINED, L.CLOSED},
+        L.APPROVED: {L.SIGNED, L.DECLINED, L.CLOSED},
+        L.DECLINED: set(),
+        L.SIGNED: set(),
+        L.CLOSED: set(),
+    },
+)
+# A lead in one of these holds the need (counts against the contact cap).
+ACTIVE_LEAD_STATUSES = frozenset(
+    {L.NEW, L.CLAIMED, L.CONTACTED, L.INFO_REQUESTED, L.UNDER_REVIEW, L.APPROVED}
+)
+
+
+class LeadEvent(models.Model):
+    """One recorded step on a lead: append-only, never edited."""
+
+    lead = models.ForeignKey(
+        Lead, on_delete=models.CASCADE, related_name="events", verbose_name=_("lead")
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    from_status = models.CharField(_("from"), max_length=20, choices=L.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, choices=L.choices, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("lead step")
+        verbose_name_plural = _("lead steps")
+
+    def __str__(self):
+        return f"{self.lead_id}: {self.from_status} → {self.to_status}"
+
+
+class Meeting(models.Model):
+    """A government-bank-enterprise matchmaking meeting (政银企对接会 / 座谈会)."""
+
+    class Kind(models.TextChoices):
+        MATCHMAKING = "matchmaking", _("Matchmaking meeting")
+        SYMPOSIUM = "symposium", _("Symposium")
+        BREAKFAST = "breakfast", _("Entrepreneurs' breakfast meeting")
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("Scheduled")
+        HELD = "held", _("Held")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Recurrence(models.TextChoices):
+        NONE = "none", _("Once")
+        MONTHLY = "monthly", _("Monthly")
+        QUARTERLY = "quarterly", _("Quarterly")
+        YEARLY = "yearly", _("Yearly")
+
+    title = models.CharField(_("title"), max_length=150)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=Kind.choices, default=Kind.MATCHMAKING
+    )
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    location = models.CharField(_("location"), max_length=200)
+    agenda = models.TextField(_("agenda"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.SCHEDULED
+    )
+    recurrence = models.CharField(
+        _("recurrence"), max_length=20, choices=Recurrence.choices, default=Recurrence.NONE
+    )
+    organizer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organizer"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_at"]
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gte=models.F("starts_at")), name="meeting_ends_after_start"
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class Invitation(models.Model):
+    class Response(models.TextChoices):
+        PENDING = "pending", _("No answer yet")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("meeting")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="invitations",
+        verbose_name=_("invitee"),
+    )
+    response = models.CharField(
+        _("response"), max_length=10, choices=Response.choices, default=Response.PENDING
+    )
+    responded_at = models.DateTimeField(_("responded at"), null=True, blank=True)
+    reminder_sent_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("invited at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "user"], name="one_invitation_per_person")
+        ]
+
+    def __str__(self):
+        return f"{self.meeting} · {self.user}"
+
+
+class LoanAgreement(models.Model):
+    """A signed loan (签约): the outcome the finance office counts."""
+
+    lead = models.OneToOneField(
+        Lead, on_delete=models.PROTECT, related_name="agreement", verbose_name=_("lead")
+    )
+    amount = models.DecimalField(
+        _("amount (yuan)"),
+        max_digits=16,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    rate = models.DecimalField(
+        _("annual rate (%)"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(36))],
+    )
+    term_months = models.PositiveSmallIntegerField(
+        _("term (months)"), validators=[MinValueValidator(1), MaxValueValidator(360)]
+    )
+    signed_on = models.DateField(_("signed on"))
+    contract_number = models.CharField(_("contract number"), max_length=60)
+    institution = models.ForeignKey(
+        Institution,
+        on_delete=models.PROTECT,
+        related_name="agreements",
+        verbose_name=_("institution"),
+    )
+    meeting = models.ForeignKey(
+        Meeting,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="agreements",
+        verbose_name=_("signed at meeting"),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-signed_on", "-id"]
+        verbose_name = _("loan agreement")
+        verbose_name_plural = _("loan agreements")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["institution", "contract_number"], name="contract_number_per_institution"
+            )
+        ]
+
+    def __str__(self):
+        return self.contract_number
+
+
+class CalendarDay(models.Model):
+    """A day that differs from the Monday-to-Friday rule: a holiday or a make-up workday.
+
+    Filled from chinesecalendar for the years it covers; the finance office adds the State
+    Council's notice for later years by hand. Days not listed follow the weekday rule.
+    """
+
+    class Source(models.TextChoices):
+        LIBRARY = "library", _("chinesecalendar")
+        MANUAL = "manual", _("Entered by the finance office")
+
+    date = models.DateField(_("date"), unique=True)
+    is_workday = models.BooleanField(_("working day"))
+    name = models.CharField(_("name"), max_length=50, blank=True)
+    source = models.CharField(
+        _("source"), max_length=10, choices=Source.choices, default=Source.MANUAL
+    )
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("holiday or make-up workday")
+        verbose_name_plural = _("holidays and make-up workdays")
+
+    def __str__(self):
+        return f"{self.date} {self.name}"

@@ -1,0 +1,64 @@
+import os
+import subprocess
+import sys
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_no_model_change_lacks_its_migration(db):
+    out = StringIO()
+    call_command("makemigrations", "--check", "--dry-run", stdout=out)
+    assert "No changes detected" in out.getvalue()
+
+
+def test_deploy_check_is_clean_with_production_variables(tmp_path):
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": "a-production-like-secret-" + "x7Qp2Lm9Zr4" * 5,
+        "DJANGO_ALLOWED_HOSTS": "portal.example.gov.cn",
+        "PORTAL_VAR_DIR": str(tmp_path),
+    }
+    completed = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    assert "no issues" in completed.stdout
+
+
+def test_secret_key_is_required_without_debug(tmp_path):
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DJANGO_SECRET_KEY", "DJANGO_DEBUG"}
+    }
+    env |= {"DJANGO_SETTINGS_MODULE": "config.settings", "PORTAL_VAR_DIR": str(tmp_path)}
+    completed = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert completed.returncode != 0
+    assert "DJANGO_SECRET_KEY" in completed.stderr
+
+
+@pytest.mark.parametrize(
+    ("setting", "expected"),
+    [("TIME_ZONE", "Asia/Shanghai"), ("LANGUAGE_CODE", "zh-hans"), ("USE_TZ", True)],
+)
+def test_locale_defaults(settings, setting, expected):
+    assert getattr(settings, setting) == expected

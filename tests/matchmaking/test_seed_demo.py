@@ -1,0 +1,56 @@
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.apps import apps
+from django.core import serializers
+from django.core.management import call_command
+from django.db.models import Sum
+
+from enterprises.models import Enterprise
+from enterprises.uscc import validate_uscc
+from matchmaking.models import LoanAgreement, Meeting
+
+pytestmark = pytest.mark.django_db
+
+PORTAL_APPS = ("accounts", "enterprises", "banks", "matchmaking")
+
+
+def _snapshot():
+    rows = {}
+    for app in PORTAL_APPS:
+        for model in apps.get_app_config(app).get_models():
+            rows[model._meta.label] = serializers.serialize("json", model.objects.order_by("pk"))
+    return rows
+
+
+def test_seed_demo_twice_changes_nothing():
+    call_command("seed_demo", stdout=StringIO())
+    first = _snapshot()
+    call_command("seed_demo", stdout=StringIO())
+    assert _snapshot() == first
+
+
+def test_the_2022_meeting_signed_exactly_748_million_yuan():
+    call_command("seed_demo", stdout=StringIO())
+    meeting = Meeting.objects.get(title="2022年全区政银企对接会")
+    total = LoanAgreement.objects.filter(meeting=meeting).aggregate(total=Sum("amount"))["total"]
+    assert total == Decimal("748000000.00")
+
+
+def test_demo_district_has_every_size_class_and_valid_codes():
+    call_command("seed_demo", stdout=StringIO())
+    assert Enterprise.objects.count() >= 50
+    assert set(Enterprise.objects.values_list("size_class", flat=True)) == {
+        "large",
+        "medium",
+        "small",
+        "micro",
+    }
+    for code in Enterprise.objects.values_list("credit_code", flat=True):
+        validate_uscc(code)
+
+
+def test_the_next_regular_meeting_is_scheduled():
+    call_command("seed_demo", stdout=StringIO())
+    assert Meeting.objects.filter(status=Meeting.Status.SCHEDULED).count() == 1

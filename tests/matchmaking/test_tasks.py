@@ -1,0 +1,37 @@
+"""A task round-trip through a real Celery worker: Redis in CI, the file-system broker otherwise."""
+
+import datetime as dt
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from django.conf import settings
+
+from config.celery import app
+from matchmaking.models import CalendarDay
+from matchmaking.tasks import sync_working_day_calendar
+
+from ..conftest import REQUIRE_SERVICES
+
+
+@pytest.fixture
+def celery_worker(transactional_db):
+    if REQUIRE_SERVICES:
+        assert settings.CELERY_BROKER_URL.startswith("redis://"), "CI must run on Redis"
+    app.control.purge()
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30) as worker:
+        yield worker
+
+
+def test_calendar_sync_runs_on_a_real_worker(celery_worker):
+    result = sync_working_day_calendar.delay()
+    created = result.get(timeout=60)
+    assert created > 0
+    assert CalendarDay.objects.get(date=dt.date(2026, 10, 1)).is_workday is False
+    # Safe to run twice: the second run finds nothing to do.
+    assert sync_working_day_calendar.delay().get(timeout=60) == 0
+
+
+def test_the_calendar_sync_is_scheduled_in_beat():
+    tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert "matchmaking.tasks.sync_working_day_calendar" in tasks
+    assert "matchmaking.tasks.sync_working_day_calendar" in app.tasks
