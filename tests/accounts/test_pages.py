@@ -21,9 +21,21 @@ def test_login_page_is_in_chinese_by_default(client):
     assert 'lang="zh-hans"' in response.content.decode()
 
 
-def test_login_page_is_available_in_english(client):
-    response = client.get(reverse("accounts:login"), HTTP_ACCEPT_LANGUAGE="en")
+def test_an_english_browser_still_gets_chinese_by_default(client):
+    response = client.get(reverse("accounts:login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "登录" in response.content.decode()
+
+
+def test_the_language_switch_turns_the_portal_english(csrf_client):
+    csrf_client.get(reverse("accounts:login"))
+    token = csrf_client.cookies["csrftoken"].value
+    csrf_client.post(
+        reverse("set_language"),
+        {"language": "en", "next": reverse("accounts:login"), "csrfmiddlewaretoken": token},
+    )
+    response = csrf_client.get(reverse("accounts:login"))
     assert "Log in" in response.content.decode()
+    assert "登录" not in response.content.decode()
 
 
 @pytest.mark.parametrize(
