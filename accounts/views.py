@@ -1,9 +1,16 @@
+from django import forms
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from .models import User
 from .permissions import is_enterprise_member, is_government, is_officer
+from .services import notices_mark_read
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -26,3 +33,36 @@ def home(request):
     if is_government(user):
         return redirect("matchmaking:office_home")
     return render(request, "accounts/no_role.html", status=403)
+
+
+class PreferencesForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["email", "phone", "email_notifications"]
+        widgets = {"email_notifications": forms.CheckboxInput(attrs={"class": "form-check-input"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].widget.attrs["class"] = "form-control"
+        self.fields["phone"].widget.attrs["class"] = "form-control"
+
+
+def notices(request):
+    page = Paginator(request.user.notices.all(), 30).get_page(request.GET.get("page"))
+    return render(request, "accounts/notices.html", {"page": page})
+
+
+@require_POST
+def notices_read(request):
+    notices_mark_read(user=request.user)
+    messages.success(request, _("All notices marked as read."))
+    return redirect("accounts:notices")
+
+
+def preferences(request):
+    form = PreferencesForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Preferences saved."))
+        return redirect("accounts:preferences")
+    return render(request, "accounts/preferences.html", {"form": form})

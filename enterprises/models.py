@@ -354,6 +354,10 @@ class FinancingNeed(models.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_NEED_STATUSES
 
+    @property
+    def collateral_labels(self) -> list[str]:
+        return [str(Collateral(v).label) for v in self.collateral if v in Collateral.values]
+
 
 S = FinancingNeed.Status
 NEED_TRANSITIONS = TransitionMap(
@@ -399,3 +403,108 @@ class FinancingNeedEvent(models.Model):
 
     def __str__(self):
         return f"{self.need_id}: {self.from_status} → {self.to_status}"
+
+
+class EnterpriseInvitation(models.Model):
+    """An enterprise admin's invitation for a colleague to join by e-mail."""
+
+    enterprise = models.ForeignKey(
+        Enterprise,
+        on_delete=models.CASCADE,
+        related_name="invitations",
+        verbose_name=_("enterprise"),
+    )
+    email = models.EmailField(_("e-mail"))
+    token = models.CharField(_("token"), max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    created_at = models.DateTimeField(_("invited at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    sent_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("accepted by"),
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("colleague invitation")
+        verbose_name_plural = _("colleague invitations")
+
+    def __str__(self):
+        return f"{self.enterprise} → {self.email}"
+
+
+class NeedAccessLog(models.Model):
+    """Every time an officer opened a need's enterprise data: shown in the consent view."""
+
+    need = models.ForeignKey(
+        FinancingNeed, on_delete=models.CASCADE, related_name="access_logs", verbose_name=_("need")
+    )
+    institution = models.ForeignKey(
+        "banks.Institution",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("institution"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("officer"),
+    )
+    accessed_at = models.DateTimeField(_("opened at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-accessed_at"]
+        verbose_name = _("need access record")
+        verbose_name_plural = _("need access records")
+        indexes = [models.Index(fields=["need", "institution"])]
+
+    def __str__(self):
+        return f"{self.institution_id} opened {self.need_id}"
+
+
+class NeedAccessRevocation(models.Model):
+    """The enterprise withdrew an institution's access to one need."""
+
+    need = models.ForeignKey(
+        FinancingNeed, on_delete=models.CASCADE, related_name="revocations", verbose_name=_("need")
+    )
+    institution = models.ForeignKey(
+        "banks.Institution",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("institution"),
+    )
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("revoked by"),
+    )
+    revoked_at = models.DateTimeField(_("revoked at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("revoked access")
+        verbose_name_plural = _("revoked access")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["need", "institution"], name="one_revocation_per_institution"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.need_id} ✕ {self.institution_id}"

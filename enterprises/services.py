@@ -1,14 +1,329 @@
-from django.db import transaction
-from django.utils import timezone
+"""Writes for enterprises, their projects and financing needs. Every door calls these."""
 
-from .models import NEED_TRANSITIONS, FinancingNeed, FinancingNeedEvent
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from accounts.services import notice_send
+
+from .models import (
+    NEED_TRANSITIONS,
+    Enterprise,
+    EnterpriseInvitation,
+    EnterpriseMembership,
+    FinancingNeed,
+    FinancingNeedEvent,
+    NeedAccessLog,
+    NeedAccessRevocation,
+    Project,
+)
+from .uscc import compact_uscc
+
+INVITATION_DAYS = 14
+EDITABLE_NEED_STATUSES = frozenset({FinancingNeed.Status.DRAFT, FinancingNeed.Status.SUBMITTED})
+
+
+class EnterpriseError(Exception):
+    """A refused request; ``message`` is for the user, ``field`` names the form field if any."""
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def _members(enterprise: Enterprise, *, exclude: User | None = None):
+    users = User.objects.filter(enterprise_membership__enterprise=enterprise, is_active=True)
+    if exclude is not None:
+        users = users.exclude(pk=exclude.pk)
+    return users
+
+
+def _notify_members(enterprise, *, title, body="", url="", exclude=None):
+    notice_send(users=list(_members(enterprise, exclude=exclude)), title=title, body=body, url=url)
+
+
+def _queue_rescore(need: FinancingNeed) -> None:
+    # The matching engine lives in matchmaking, which depends on this app; import late.
+    from matchmaking.tasks import rescore_need
+
+    transaction.on_commit(lambda: rescore_need.delay(need.pk))
+
+
+def _split_name(full_name: str) -> tuple[str, str]:
+    full_name = full_name.strip()
+    return full_name[:1], full_name[1:]
+
+
+# --- Registration, verification, members -------------------------------------------------------
+
+
+@transaction.atomic
+def enterprise_register(
+    *,
+    username: str,
+    password: str,
+    full_name: str,
+    phone: str,
+    email: str,
+    enterprise_data: dict,
+) -> tuple[User, Enterprise]:
+    """Create the person's account, the enterprise (pending verification) and its admin membership."""
+    code = compact_uscc(enterprise_data["credit_code"])
+    last_name, first_name = _split_name(full_name)
+    user = User(
+        username=username,
+        email=email,
+        phone=phone,
+        last_name=last_name,
+        first_name=first_name,
+        role=User.Role.ENTERPRISE,
+    )
+    user.set_password(password)
+    enterprise = Enterprise(**{**enterprise_data, "credit_code": code})
+    enterprise.verification_status = Enterprise.VerificationStatus.PENDING
+    try:
+        with transaction.atomic():
+            user.save()
+            enterprise.save()
+    except IntegrityError:
+        # Two people registering the same code (or username) at the same moment.
+        if Enterprise.objects.filter(credit_code=code).exists():
+            raise EnterpriseError(
+                _(
+                    "This enterprise is already registered. Please ask its administrator to "
+                    "invite you from the enterprise's member page."
+                ),
+                field="credit_code",
+            ) from None
+        raise EnterpriseError(_("This username is taken."), field="username") from None
+    EnterpriseMembership.objects.create(user=user, enterprise=enterprise, is_admin=True)
+    notice_send(
+        users=User.objects.filter(
+            role=User.Role.GOVERNMENT, department=User.Department.FINANCE_OFFICE, is_active=True
+        ),
+        title=_("New enterprise to verify: %(name)s") % {"name": enterprise.name},
+        url=reverse("matchmaking:verification_detail", args=[enterprise.pk]),
+    )
+    return user, enterprise
+
+
+@transaction.atomic
+def enterprise_update_profile(*, enterprise: Enterprise, actor: User, data: dict) -> Enterprise:
+    """Save profile changes; the size class is recomputed from the new figures on save."""
+    locked = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    for field, value in data.items():
+        setattr(locked, field, value)
+    if locked.verification_status == Enterprise.VerificationStatus.REJECTED:
+        # A corrected profile goes back into the verification queue.
+        locked.verification_status = Enterprise.VerificationStatus.PENDING
+    locked.save()
+    return locked
+
+
+@transaction.atomic
+def enterprise_verify(*, enterprise: Enterprise, actor: User) -> Enterprise:
+    locked = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    if locked.verification_status == Enterprise.VerificationStatus.VERIFIED:
+        return locked
+    locked.verification_status = Enterprise.VerificationStatus.VERIFIED
+    locked.verified_at = timezone.now()
+    locked.verified_by = actor
+    locked.rejection_reason = ""
+    locked.save(
+        update_fields=["verification_status", "verified_at", "verified_by", "rejection_reason"]
+    )
+    _notify_members(
+        locked,
+        title=_("Your enterprise has been verified"),
+        body=_("Your submitted financing needs can now reach matching institutions."),
+        url=reverse("enterprises:home"),
+    )
+    # Needs submitted while pending can now be matched.
+    for need in locked.needs.filter(status=FinancingNeed.Status.SUBMITTED):
+        _queue_rescore(need)
+    return locked
+
+
+@transaction.atomic
+def enterprise_reject(*, enterprise: Enterprise, actor: User, reason: str) -> Enterprise:
+    if not reason.strip():
+        raise EnterpriseError(_("Give the enterprise a reason for the rejection."), field="reason")
+    locked = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    locked.verification_status = Enterprise.VerificationStatus.REJECTED
+    locked.verified_at = timezone.now()
+    locked.verified_by = actor
+    locked.rejection_reason = reason.strip()
+    locked.save(
+        update_fields=["verification_status", "verified_at", "verified_by", "rejection_reason"]
+    )
+    _notify_members(
+        locked,
+        title=_("Your enterprise could not be verified"),
+        body=_("Reason: %(reason)s. Correct your profile and it will be checked again.")
+        % {"reason": locked.rejection_reason},
+        url=reverse("enterprises:profile_edit"),
+    )
+    return locked
+
+
+@transaction.atomic
+def enterprise_invite_colleague(
+    *, enterprise: Enterprise, actor: User, email: str
+) -> EnterpriseInvitation:
+    membership = getattr(actor, "enterprise_membership", None)
+    if membership is None or membership.enterprise_id != enterprise.pk or not membership.is_admin:
+        raise EnterpriseError(_("Only the enterprise's administrator can invite colleagues."))
+    if _members(enterprise).filter(email__iexact=email).exists():
+        raise EnterpriseError(_("This person is already a member."), field="email")
+    invitation = EnterpriseInvitation.objects.create(
+        enterprise=enterprise,
+        email=email,
+        token=secrets.token_urlsafe(32),
+        invited_by=actor,
+        expires_at=timezone.now() + dt.timedelta(days=INVITATION_DAYS),
+    )
+    from .tasks import send_invitation_email
+
+    transaction.on_commit(lambda: send_invitation_email.delay(invitation.pk))
+    return invitation
+
+
+def enterprise_invitation_email(*, invitation_id: int) -> None:
+    # Claim the invitation before sending, so a task that runs twice sends one e-mail.
+    claimed = EnterpriseInvitation.objects.filter(
+        pk=invitation_id, sent_at=None, accepted_at=None
+    ).update(sent_at=timezone.now())
+    if not claimed:
+        return
+    invitation = EnterpriseInvitation.objects.select_related("enterprise", "invited_by").get(
+        pk=invitation_id
+    )
+    url = settings.PORTAL_BASE_URL + reverse(
+        "enterprises:invitation_accept", args=[invitation.token]
+    )
+    try:
+        _send_invitation(invitation, url)
+    except Exception:
+        EnterpriseInvitation.objects.filter(pk=invitation_id).update(sent_at=None)
+        raise
+
+
+def _send_invitation(invitation, url):
+    with translation.override(settings.LANGUAGE_CODE):
+        send_mail(
+            subject=_("Invitation to join %(enterprise)s on the financing portal")
+            % {"enterprise": invitation.enterprise.name},
+            message=_(
+                "%(inviter)s invites you to act for %(enterprise)s. Open this link within %(days)d days: %(url)s"
+            )
+            % {
+                "inviter": invitation.invited_by or "",
+                "enterprise": invitation.enterprise.name,
+                "days": INVITATION_DAYS,
+                "url": url,
+            },
+            from_email=None,
+            recipient_list=[invitation.email],
+        )
+
+
+@transaction.atomic
+def enterprise_invitation_accept(
+    *, token: str, username: str, password: str, full_name: str, phone: str, email: str
+) -> User:
+    invitation = (
+        EnterpriseInvitation.objects.select_for_update()
+        .filter(token=token)
+        .select_related("enterprise")
+        .first()
+    )
+    if invitation is None or invitation.accepted_at is not None:
+        raise EnterpriseError(_("This invitation is no longer valid."))
+    if invitation.expires_at < timezone.now():
+        raise EnterpriseError(_("This invitation has expired. Ask for a new one."))
+    last_name, first_name = _split_name(full_name)
+    user = User(
+        username=username,
+        email=email,
+        phone=phone,
+        last_name=last_name,
+        first_name=first_name,
+        role=User.Role.ENTERPRISE,
+    )
+    user.set_password(password)
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:
+        raise EnterpriseError(_("This username is taken."), field="username") from None
+    EnterpriseMembership.objects.create(user=user, enterprise=invitation.enterprise, is_admin=False)
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    return user
+
+
+@transaction.atomic
+def enterprise_remove_member(*, enterprise: Enterprise, actor: User, member: User) -> None:
+    membership = getattr(actor, "enterprise_membership", None)
+    if membership is None or membership.enterprise_id != enterprise.pk or not membership.is_admin:
+        raise EnterpriseError(_("Only the enterprise's administrator can remove colleagues."))
+    if member.pk == actor.pk:
+        raise EnterpriseError(_("You cannot remove yourself."))
+    EnterpriseMembership.objects.filter(enterprise=enterprise, user=member).delete()
+    member.is_active = False
+    member.save(update_fields=["is_active"])
+
+
+# --- Projects ---------------------------------------------------------------------------------
+
+
+def project_create(*, enterprise: Enterprise, actor: User, data: dict) -> Project:
+    return Project.objects.create(enterprise=enterprise, **data)
+
+
+def project_update(*, project: Project, actor: User, data: dict) -> Project:
+    if project.archived_at is not None:
+        raise EnterpriseError(_("An archived project cannot be edited."))
+    for field, value in data.items():
+        setattr(project, field, value)
+    project.save()
+    return project
+
+
+def project_archive(*, project: Project, actor: User) -> Project:
+    Project.objects.filter(pk=project.pk, archived_at=None).update(archived_at=timezone.now())
+    project.refresh_from_db()
+    return project
+
+
+def project_set_key(*, project: Project, actor: User, is_key: bool) -> Project:
+    """Only government staff decide which projects are district key projects."""
+    if not actor.is_government:
+        raise EnterpriseError(_("Only government staff can mark key projects."))
+    project.is_key_project = is_key
+    project.save(update_fields=["is_key_project", "updated_at"])
+    return project
+
+
+# --- Financing needs --------------------------------------------------------------------------
 
 
 @transaction.atomic
 def financing_need_transition(
-    *, need: FinancingNeed, to_status: str, actor=None, message: str = ""
+    *, need: FinancingNeed, to_status: str, actor=None, message: str = "", notify: bool = True
 ) -> FinancingNeed:
-    """Move a need along its checked status map and write the timeline entry.
+    """Move a need along its checked status map, write the timeline entry and tell the members.
 
     The row is locked first, so two concurrent moves cannot both start from the same status.
     Raises ``IllegalTransition`` for a move the map does not allow.
@@ -25,5 +340,113 @@ def financing_need_transition(
     FinancingNeedEvent.objects.create(
         need=locked, actor=actor, from_status=from_status, to_status=to_status, message=message
     )
+    if notify:
+        _notify_members(
+            locked.enterprise,
+            title=_("Financing need “%(purpose)s”: %(status)s")
+            % {"purpose": locked.purpose, "status": locked.get_status_display()},
+            body=message,
+            url=locked.get_absolute_url(),
+            exclude=actor,
+        )
     need.status, need.submitted_at = locked.status, locked.submitted_at
     return locked
+
+
+def _save_need_fields(need: FinancingNeed, data: dict) -> None:
+    allowed = data.pop("allowed_institutions", None)
+    for field, value in data.items():
+        setattr(need, field, value)
+    need.full_clean(exclude=["enterprise", "created_by"])
+    need.save()
+    if allowed is not None:
+        need.allowed_institutions.set(allowed)
+
+
+@transaction.atomic
+def financing_need_create(
+    *, enterprise: Enterprise, actor: User, data: dict, submit: bool = False
+) -> FinancingNeed:
+    data = dict(data)
+    need = FinancingNeed(enterprise=enterprise, created_by=actor, status=FinancingNeed.Status.DRAFT)
+    _save_need_fields(need, data)
+    FinancingNeedEvent.objects.create(need=need, actor=actor, to_status=FinancingNeed.Status.DRAFT)
+    if submit:
+        financing_need_submit(need=need, actor=actor)
+    return need
+
+
+@transaction.atomic
+def financing_need_update(
+    *, need: FinancingNeed, actor: User, data: dict, submit: bool = False
+) -> FinancingNeed:
+    locked = FinancingNeed.objects.select_for_update().get(pk=need.pk)
+    if locked.status not in EDITABLE_NEED_STATUSES:
+        raise EnterpriseError(
+            _("A need in status “%(status)s” can no longer be edited.")
+            % {"status": locked.get_status_display()}
+        )
+    _save_need_fields(locked, dict(data))
+    if locked.status == FinancingNeed.Status.SUBMITTED:
+        FinancingNeedEvent.objects.create(
+            need=locked, actor=actor, message=_("The need was edited after submission.")
+        )
+        _queue_rescore(locked)
+    elif submit:
+        financing_need_submit(need=locked, actor=actor)
+    return locked
+
+
+def financing_need_submit(*, need: FinancingNeed, actor: User) -> FinancingNeed:
+    enterprise = need.enterprise
+    message = ""
+    if not enterprise.is_verified:
+        message = _(
+            "It will reach institutions once the finance office has verified the enterprise."
+        )
+    need = financing_need_transition(
+        need=need, to_status=FinancingNeed.Status.SUBMITTED, actor=actor, message=message
+    )
+    _queue_rescore(need)
+    return need
+
+
+@transaction.atomic
+def financing_need_withdraw(*, need: FinancingNeed, actor: User, reason: str = "") -> FinancingNeed:
+    need = financing_need_transition(
+        need=need, to_status=FinancingNeed.Status.WITHDRAWN, actor=actor, message=reason
+    )
+    from matchmaking.services import leads_close_for_need
+
+    leads_close_for_need(need=need, actor=actor, note=_("The enterprise withdrew the need."))
+    return need
+
+
+@transaction.atomic
+def financing_need_revoke_access(
+    *, need: FinancingNeed, institution, actor: User
+) -> NeedAccessRevocation:
+    """The enterprise takes one institution's access to this need away (its lead is closed)."""
+    revocation, _created = NeedAccessRevocation.objects.get_or_create(
+        need=need, institution=institution, defaults={"revoked_by": actor}
+    )
+    need.allowed_institutions.remove(institution)
+    FinancingNeedEvent.objects.create(
+        need=need,
+        actor=actor,
+        message=_("Access withdrawn from %(institution)s.") % {"institution": institution},
+    )
+    from matchmaking.services import leads_close_for_need
+
+    leads_close_for_need(
+        need=need,
+        actor=actor,
+        note=_("The enterprise withdrew this institution's access."),
+        institution=institution,
+    )
+    return revocation
+
+
+def need_access_record(*, need: FinancingNeed, institution, user: User) -> NeedAccessLog:
+    """Record an officer's read of a need's enterprise data, for the enterprise's consent view."""
+    return NeedAccessLog.objects.create(need=need, institution=institution, user=user)

@@ -1,21 +1,398 @@
-from django.shortcuts import render
+"""The enterprise's side of the portal. Views validate forms and call services; nothing more."""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from accounts.permissions import enterprise_member_required
+from banks.models import Institution
+from matchmaking.selectors import need_matches_explained, need_near_misses
 
-from .selectors import enterprise_for_user, needs_for_enterprise
+from . import services
+from .forms import (
+    AccountForm,
+    EnterpriseProfileForm,
+    EnterpriseRegistrationForm,
+    FinancingNeedForm,
+    InviteColleagueForm,
+    ProjectForm,
+)
+from .models import EnterpriseInvitation, FinancingNeed
+from .selectors import (
+    enterprise_for_user,
+    need_consent_rows,
+    need_for_member,
+    need_timeline,
+    needs_for_enterprise,
+    project_for_member,
+    projects_for_enterprise,
+)
+from .services import EDITABLE_NEED_STATUSES, EnterpriseError
+from .workflow import IllegalTransition
+
+NEEDS_PER_PAGE = 20
+
+
+def _membership(request):
+    return request.user.enterprise_membership
+
+
+def _show_error(request, form, error: EnterpriseError):
+    if form is not None and error.field and error.field in form.fields:
+        form.add_error(error.field, error.message)
+    else:
+        messages.error(request, error.message)
+
+
+# --- Registration -------------------------------------------------------------------------------
+
+
+@login_not_required
+def register(request):
+    if request.user.is_authenticated:
+        return redirect("home")
+    account_form = AccountForm(request.POST or None, prefix="account")
+    enterprise_form = EnterpriseRegistrationForm(request.POST or None, prefix="enterprise")
+    if request.method == "POST" and account_form.is_valid() and enterprise_form.is_valid():
+        data = account_form.cleaned_data
+        try:
+            user, enterprise = services.enterprise_register(
+                username=data["username"],
+                password=data["password1"],
+                full_name=data["full_name"],
+                phone=data["phone"],
+                email=data["email"],
+                enterprise_data={
+                    name: enterprise_form.cleaned_data[name] for name in enterprise_form.Meta.fields
+                },
+            )
+        except EnterpriseError as error:
+            target = account_form if error.field == "username" else enterprise_form
+            _show_error(request, target, error)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(
+                request,
+                _(
+                    "Registration complete. The finance office will verify %(name)s; meanwhile "
+                    "you can prepare your financing needs."
+                )
+                % {"name": enterprise.name},
+            )
+            return redirect("enterprises:home")
+    return render(
+        request,
+        "enterprises/register.html",
+        {"account_form": account_form, "enterprise_form": enterprise_form},
+    )
+
+
+@login_not_required
+def invitation_accept(request, token):
+    invitation = get_object_or_404(
+        EnterpriseInvitation.objects.select_related("enterprise"), token=token
+    )
+    if request.user.is_authenticated:
+        messages.info(request, _("Log out first to accept an invitation with a new account."))
+        return redirect("home")
+    form = AccountForm(request.POST or None, prefix="account", initial={"email": invitation.email})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = services.enterprise_invitation_accept(
+                token=token,
+                username=data["username"],
+                password=data["password1"],
+                full_name=data["full_name"],
+                phone=data["phone"],
+                email=data["email"],
+            )
+        except EnterpriseError as error:
+            _show_error(request, form, error)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(
+                request,
+                _("Welcome! You now act for %(name)s.") % {"name": invitation.enterprise.name},
+            )
+            return redirect("enterprises:home")
+    return render(
+        request, "enterprises/invitation_accept.html", {"form": form, "invitation": invitation}
+    )
+
+
+# --- Home and profile ---------------------------------------------------------------------------
 
 
 @enterprise_member_required
 def home(request):
     enterprise = enterprise_for_user(user=request.user)
-    needs = needs_for_enterprise(enterprise=enterprise)[:20]
     return render(
         request,
         "enterprises/home.html",
         {
             "enterprise": enterprise,
             "classification": enterprise.classification(),
-            "needs": needs,
-            "projects": enterprise.projects.filter(archived_at__isnull=True)[:20],
+            "needs": needs_for_enterprise(enterprise=enterprise)[:10],
+            "projects": projects_for_enterprise(enterprise=enterprise)[:10],
+            "notices": request.user.notices.all()[:5],
+            "membership": _membership(request),
         },
     )
+
+
+@enterprise_member_required
+def profile_edit(request):
+    enterprise = enterprise_for_user(user=request.user)
+    form = EnterpriseProfileForm(request.POST or None, instance=enterprise)
+    if request.method == "POST" and form.is_valid():
+        services.enterprise_update_profile(
+            enterprise=enterprise,
+            actor=request.user,
+            data={name: form.cleaned_data[name] for name in form.Meta.fields},
+        )
+        messages.success(
+            request, _("Profile saved. The size class was recomputed from your figures.")
+        )
+        return redirect("enterprises:home")
+    return render(
+        request, "enterprises/profile_form.html", {"form": form, "enterprise": enterprise}
+    )
+
+
+# --- Members ------------------------------------------------------------------------------------
+
+
+@enterprise_member_required
+def members(request):
+    enterprise = enterprise_for_user(user=request.user)
+    membership = _membership(request)
+    form = InviteColleagueForm(request.POST or None)
+    if request.method == "POST":
+        if not membership.is_admin:
+            raise Http404
+        if form.is_valid():
+            try:
+                services.enterprise_invite_colleague(
+                    enterprise=enterprise, actor=request.user, email=form.cleaned_data["email"]
+                )
+            except EnterpriseError as error:
+                _show_error(request, form, error)
+            else:
+                messages.success(request, _("Invitation sent to %(email)s.") % form.cleaned_data)
+                return redirect("enterprises:members")
+    return render(
+        request,
+        "enterprises/members.html",
+        {
+            "enterprise": enterprise,
+            "membership": membership,
+            "members": enterprise.members.select_related("user").order_by(
+                "-is_admin", "created_at"
+            ),
+            "invitations": enterprise.invitations.filter(accepted_at__isnull=True)[:20],
+            "form": form,
+        },
+    )
+
+
+@enterprise_member_required
+@require_POST
+def member_remove(request, user_id):
+    enterprise = enterprise_for_user(user=request.user)
+    member = get_object_or_404(enterprise.members.select_related("user"), user_id=user_id).user
+    try:
+        services.enterprise_remove_member(enterprise=enterprise, actor=request.user, member=member)
+    except EnterpriseError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("%(name)s no longer acts for the enterprise.") % {"name": member}
+        )
+    return redirect("enterprises:members")
+
+
+# --- Projects -----------------------------------------------------------------------------------
+
+
+@enterprise_member_required
+def project_create(request):
+    enterprise = enterprise_for_user(user=request.user)
+    form = ProjectForm(request.POST or None, initial={"chain": enterprise.chain_id})
+    if request.method == "POST" and form.is_valid():
+        services.project_create(enterprise=enterprise, actor=request.user, data=form.cleaned_data)
+        messages.success(request, _("Project saved."))
+        return redirect("enterprises:projects")
+    return render(request, "enterprises/project_form.html", {"form": form})
+
+
+@enterprise_member_required
+def project_edit(request, pk):
+    project = project_for_member(user=request.user, pk=pk)
+    if project.archived_at:
+        messages.error(request, _("An archived project cannot be edited."))
+        return redirect("enterprises:projects")
+    form = ProjectForm(request.POST or None, instance=project)
+    if request.method == "POST" and form.is_valid():
+        services.project_update(project=project, actor=request.user, data=form.cleaned_data)
+        messages.success(request, _("Project saved."))
+        return redirect("enterprises:projects")
+    return render(request, "enterprises/project_form.html", {"form": form, "project": project})
+
+
+@enterprise_member_required
+@require_POST
+def project_archive(request, pk):
+    project = project_for_member(user=request.user, pk=pk)
+    services.project_archive(project=project, actor=request.user)
+    messages.success(request, _("Project archived."))
+    return redirect("enterprises:projects")
+
+
+@enterprise_member_required
+def projects(request):
+    enterprise = enterprise_for_user(user=request.user)
+    return render(
+        request,
+        "enterprises/projects.html",
+        {"projects": projects_for_enterprise(enterprise=enterprise, include_archived=True)},
+    )
+
+
+# --- Financing needs ----------------------------------------------------------------------------
+
+
+@enterprise_member_required
+def need_list(request):
+    enterprise = enterprise_for_user(user=request.user)
+    status = request.GET.get("status") or None
+    if status not in FinancingNeed.Status.values:
+        status = None
+    page = Paginator(
+        needs_for_enterprise(enterprise=enterprise, status=status), NEEDS_PER_PAGE
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "enterprises/need_list.html",
+        {"page": page, "status": status, "statuses": FinancingNeed.Status.choices},
+    )
+
+
+def _need_form_data(form):
+    return {name: form.cleaned_data[name] for name in form.Meta.fields}
+
+
+@enterprise_member_required
+def need_create(request):
+    enterprise = enterprise_for_user(user=request.user)
+    form = FinancingNeedForm(request.POST or None, enterprise=enterprise)
+    if request.method == "POST" and form.is_valid():
+        submit = "submit" in request.POST
+        try:
+            need = services.financing_need_create(
+                enterprise=enterprise, actor=request.user, data=_need_form_data(form), submit=submit
+            )
+        except (EnterpriseError, IllegalTransition) as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request, _("Need submitted.") if submit else _("Draft saved. Submit it when ready.")
+            )
+            return redirect(need)
+    return render(request, "enterprises/need_form.html", {"form": form, "enterprise": enterprise})
+
+
+@enterprise_member_required
+def need_edit(request, pk):
+    need = need_for_member(user=request.user, pk=pk)
+    if need.status not in EDITABLE_NEED_STATUSES:
+        messages.error(
+            request,
+            _("A need in status “%(status)s” can no longer be edited.")
+            % {"status": need.get_status_display()},
+        )
+        return redirect(need)
+    form = FinancingNeedForm(request.POST or None, instance=need, enterprise=need.enterprise)
+    if request.method == "POST" and form.is_valid():
+        submit = "submit" in request.POST
+        try:
+            need = services.financing_need_update(
+                need=need, actor=request.user, data=_need_form_data(form), submit=submit
+            )
+        except (EnterpriseError, IllegalTransition) as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Need saved."))
+            return redirect(need)
+    return render(
+        request,
+        "enterprises/need_form.html",
+        {"form": form, "need": need, "enterprise": need.enterprise},
+    )
+
+
+@enterprise_member_required
+def need_detail(request, pk):
+    need = need_for_member(user=request.user, pk=pk)
+    return render(
+        request,
+        "enterprises/need_detail.html",
+        {
+            "need": need,
+            "timeline": need_timeline(need=need),
+            "matches": need_matches_explained(need=need, limit=20),
+            "near_misses": need_near_misses(need=need)
+            if need.status in EDITABLE_NEED_STATUSES
+            else [],
+            "consent_rows": need_consent_rows(need=need),
+            "leads": need.leads.select_related("institution", "product").order_by("-score"),
+            "editable": need.status in EDITABLE_NEED_STATUSES,
+        },
+    )
+
+
+@enterprise_member_required
+@require_POST
+def need_submit(request, pk):
+    need = need_for_member(user=request.user, pk=pk)
+    try:
+        with transaction.atomic():
+            services.financing_need_submit(need=need, actor=request.user)
+    except (EnterpriseError, IllegalTransition) as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Need submitted."))
+    return redirect(need)
+
+
+@enterprise_member_required
+@require_POST
+def need_withdraw(request, pk):
+    need = need_for_member(user=request.user, pk=pk)
+    try:
+        services.financing_need_withdraw(
+            need=need, actor=request.user, reason=request.POST.get("reason", "")[:300]
+        )
+    except (EnterpriseError, IllegalTransition) as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Need withdrawn. Institutions working on it were told."))
+    return redirect(need)
+
+
+@enterprise_member_required
+@require_POST
+def need_revoke_access(request, pk, institution_id):
+    need = need_for_member(user=request.user, pk=pk)
+    institution = get_object_or_404(Institution, pk=institution_id)
+    services.financing_need_revoke_access(need=need, institution=institution, actor=request.user)
+    messages.success(
+        request, _("%(institution)s can no longer see this need.") % {"institution": institution}
+    )
+    return redirect(f"{need.get_absolute_url()}#consent")

@@ -9,6 +9,7 @@ from .models import (
     Match,
     Meeting,
     PortalSettings,
+    ScoringPolicy,
 )
 
 
@@ -18,8 +19,6 @@ class PortalSettingsAdmin(admin.ModelAdmin):
         "__str__",
         "response_working_days",
         "contact_cap",
-        "top_k_matches",
-        "min_match_score",
     )
     readonly_fields = ("updated_at", "updated_by")
 
@@ -32,6 +31,22 @@ class PortalSettingsAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(ScoringPolicy)
+class ScoringPolicyAdmin(admin.ModelAdmin):
+    """History only: changes go through the finance office's settings page, which recomputes."""
+
+    list_display = ("created_at", "created_by", "min_score", "top_k", "note")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Match)

@@ -463,12 +463,17 @@ def build_demo_district(*, today: dt.date | None = None) -> dict[str, int]:
     _build_2022_meeting(enterprises, institutions, officers, finance, rng)
     _build_open_needs(enterprises, projects, demo_user, rng)
     _schedule_next_meeting(finance, today)
+    # Match the open needs against the published products and hand out the leads.
+    from .engine import recompute_all
+
+    recompute_all()
     return {
         "enterprises": Enterprise.objects.count(),
         "institutions": Institution.objects.count(),
         "products": LoanProduct.objects.count(),
         "needs": FinancingNeed.objects.count(),
         "agreements": LoanAgreement.objects.count(),
+        "leads": Lead.objects.count(),
     }
 
 

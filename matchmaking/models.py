@@ -24,16 +24,6 @@ class PortalSettings(models.Model):
         default=3,
         validators=[MinValueValidator(1), MaxValueValidator(20)],
     )
-    top_k_matches = models.PositiveSmallIntegerField(
-        _("matches kept per need"), default=20, validators=[MinValueValidator(1)]
-    )
-    min_match_score = models.DecimalField(
-        _("minimum match score"),
-        max_digits=5,
-        decimal_places=2,
-        default=Decimal("60.00"),
-        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
-    )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -55,6 +45,63 @@ class PortalSettings(models.Model):
     def load(cls) -> "PortalSettings":
         obj, _created = cls.objects.get_or_create(pk=1)
         return obj
+
+
+class ScoringPolicy(models.Model):
+    """The matching weights and thresholds. Append-only: every change is a new row, kept."""
+
+    weight_amount = models.PositiveSmallIntegerField(_("weight: amount fit"), default=20)
+    weight_term = models.PositiveSmallIntegerField(_("weight: term fit"), default=10)
+    weight_rate = models.PositiveSmallIntegerField(_("weight: rate headroom"), default=20)
+    weight_policy = models.PositiveSmallIntegerField(_("weight: policy fit"), default=25)
+    weight_speed = models.PositiveSmallIntegerField(_("weight: approval speed"), default=10)
+    weight_response = models.PositiveSmallIntegerField(_("weight: response record"), default=15)
+    min_score = models.DecimalField(
+        _("minimum match score"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("60.00"),
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+    )
+    top_k = models.PositiveSmallIntegerField(
+        _("matches kept per need"),
+        default=20,
+        validators=[MinValueValidator(1), MaxValueValidator(200)],
+    )
+    note = models.CharField(_("reason for the change"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        get_latest_by = ["created_at", "id"]
+        verbose_name = _("scoring policy")
+        verbose_name_plural = _("scoring policies")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(weight_amount__gt=0)
+                | Q(weight_term__gt=0)
+                | Q(weight_rate__gt=0)
+                | Q(weight_policy__gt=0)
+                | Q(weight_speed__gt=0)
+                | Q(weight_response__gt=0),
+                name="scoring_policy_some_weight",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} · {self.min_score}"
+
+    @classmethod
+    def current(cls) -> "ScoringPolicy":
+        return cls.objects.order_by("-created_at", "-id").first() or cls()
 
 
 class Match(models.Model):

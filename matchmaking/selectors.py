@@ -34,3 +34,56 @@ def past_meetings_with_totals(*, limit: int = 5):
         .annotate(signed_amount=Sum("agreements__amount"), signed_count=Count("agreements"))
         .order_by("-starts_at")[:limit]
     )
+
+
+# --- Matches and their explanations -------------------------------------------------------------
+
+
+def need_matches_explained(*, need, limit: int | None = None):
+    """Stored matches of a need, best first, each with its per-criterion explanation."""
+    from .facts import need_facts, product_facts, weights_current
+    from .models import Match
+    from .rules import explain_pair
+
+    matches = list(
+        Match.objects.filter(need=need)
+        .select_related("product__institution")
+        .order_by("-score", "product_id")[:limit]
+    )
+    if not matches:
+        return []
+    weights = weights_current()
+    facts = need_facts([need.pk])[0]
+    products = {p.id: p for p in product_facts([m.product_id for m in matches], live_only=False)}
+    return [(m, explain_pair(facts, products[m.product_id], weights)) for m in matches]
+
+
+def need_near_misses(*, need, limit: int = 5):
+    """Published products the need fails by exactly one rule it can act on, with the hint."""
+    import dataclasses
+
+    import numpy as np
+
+    from .engine import ProductArrays, score_block
+    from .facts import need_facts, product_facts, weights_current
+    from .rules import explain_pair
+
+    weights = weights_current()
+    facts = need_facts([need.pk])
+    products = product_facts()
+    if not facts or not products:
+        return []
+    # Judge the need as if submitted and verified: the hints say what the enterprise can change.
+    hypothetical = dataclasses.replace(facts[0], is_open=True)
+    arrays = ProductArrays.build(products)
+    block = score_block([hypothetical], arrays, weights)
+    candidates = np.nonzero(block.failed_count[0] == 1)[0]
+    results = []
+    for index in candidates.tolist():
+        result = explain_pair(hypothetical, products[index], weights)
+        if result.is_near_miss:
+            results.append((arrays.facts[index], result))
+    from banks.models import LoanProduct
+
+    by_id = LoanProduct.objects.select_related("institution").in_bulk([p.id for p, _r in results])
+    return [(by_id[p.id], r) for p, r in results[:limit]]

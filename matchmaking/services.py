@@ -1,6 +1,18 @@
-from django.db import transaction
+"""Writes for leads, agreements, meetings and the matching policy. Every door calls these."""
 
-from .models import LEAD_TRANSITIONS, Lead, LeadEvent
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .models import ACTIVE_LEAD_STATUSES, LEAD_TRANSITIONS, Lead, LeadEvent, ScoringPolicy
+
+
+class MatchmakingError(Exception):
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
 
 
 @transaction.atomic
@@ -16,3 +28,40 @@ def lead_transition(*, lead: Lead, to_status: str, actor=None, note: str = "") -
     )
     lead.status = locked.status
     return locked
+
+
+@transaction.atomic
+def leads_close_for_need(*, need, actor=None, note: str = "", institution=None) -> int:
+    """Close the active leads on a need (all, or one institution's): the need left their hands."""
+    leads = Lead.objects.filter(need=need, status__in=ACTIVE_LEAD_STATUSES)
+    if institution is not None:
+        leads = leads.filter(institution=institution)
+    closed = 0
+    for lead in leads.select_for_update():
+        lead_transition(lead=lead, to_status=Lead.Status.CLOSED, actor=actor, note=note)
+        closed += 1
+    return closed
+
+
+@transaction.atomic
+def scoring_policy_change(*, actor, note: str = "", **values) -> ScoringPolicy:
+    """Record new weights or thresholds (a new row; history kept) and recompute every match."""
+    current = ScoringPolicy.current()
+    fields = [
+        "weight_amount",
+        "weight_term",
+        "weight_rate",
+        "weight_policy",
+        "weight_speed",
+        "weight_response",
+        "min_score",
+        "top_k",
+    ]
+    data = {name: values.get(name, getattr(current, name)) for name in fields}
+    if not any(data[name] for name in fields if name.startswith("weight_")):
+        raise MatchmakingError(_("At least one weight must be above zero."))
+    policy = ScoringPolicy.objects.create(created_by=actor, note=note, **data)
+    from .tasks import recompute_all_matches
+
+    transaction.on_commit(recompute_all_matches.delay)
+    return policy

@@ -1,5 +1,10 @@
+"""Background work. Each task takes ids, loads what it needs and calls one service; each is safe
+to run twice (and concurrently): matches are upserted under row locks, leads are unique per need
+and institution."""
+
 from celery import shared_task
 
+from . import engine
 from .workdays import calendar_sync_from_library
 
 
@@ -7,3 +12,23 @@ from .workdays import calendar_sync_from_library
 def sync_working_day_calendar() -> int:
     """Keep the holiday table filled from chinesecalendar; safe to run any number of times."""
     return calendar_sync_from_library()
+
+
+@shared_task(name="matchmaking.tasks.rescore_need", acks_late=True)
+def rescore_need(need_id: int) -> int:
+    return engine.rescore_need(need_id).matches
+
+
+@shared_task(name="matchmaking.tasks.rescore_product", acks_late=True)
+def rescore_product(product_id: int) -> int:
+    return engine.rescore_product(product_id).matches
+
+
+@shared_task(
+    name="matchmaking.tasks.recompute_all_matches",
+    acks_late=True,
+    soft_time_limit=3000,
+    time_limit=3300,
+)
+def recompute_all_matches() -> int:
+    return engine.recompute_all().matches

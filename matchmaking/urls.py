@@ -6,4 +6,8 @@ app_name = "matchmaking"
 
 urlpatterns = [
     path("", views.office_home, name="office_home"),
+    path("verifications/", views.verification_queue, name="verification_queue"),
+    path("enterprises/<int:pk>/", views.verification_detail, name="verification_detail"),
+    path("projects/<int:pk>/key/", views.project_key_flag, name="project_key_flag"),
+    path("scoring/", views.scoring_policy, name="scoring_policy"),
 ]

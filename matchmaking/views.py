@@ -1,8 +1,20 @@
-from django.shortcuts import render
+"""The finance office's and bureaus' pages."""
 
-from accounts.permissions import government_required
-from enterprises.models import FinancingNeed
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from accounts.permissions import finance_office_required, government_required
+from enterprises import services as enterprise_services
+from enterprises.forms import VerificationDecisionForm
+from enterprises.models import Enterprise, FinancingNeed, Project
+from enterprises.selectors import pending_verifications
+
+from . import services
+from .forms import ScoringPolicyForm
+from .models import ScoringPolicy
 from .selectors import needs_by_status, past_meetings_with_totals, signed_totals, upcoming_meetings
 
 
@@ -18,5 +30,84 @@ def office_home(request):
             "status_rows": status_rows,
             "upcoming": upcoming_meetings(),
             "past": past_meetings_with_totals(),
+            "pending_count": pending_verifications().count(),
         },
     )
+
+
+@government_required
+def verification_queue(request):
+    page = Paginator(pending_verifications(), 30).get_page(request.GET.get("page"))
+    return render(request, "matchmaking/verification_queue.html", {"page": page})
+
+
+@government_required
+def verification_detail(request, pk):
+    enterprise = get_object_or_404(Enterprise.objects.select_related("chain__cluster"), pk=pk)
+    form = VerificationDecisionForm(request.POST or None)
+    if request.method == "POST":
+        if not request.user.is_finance_office:
+            messages.error(request, _("Only the finance office verifies enterprises."))
+            return redirect("matchmaking:verification_detail", pk=pk)
+        if form.is_valid():
+            if form.cleaned_data["decision"] == "approve":
+                enterprise_services.enterprise_verify(enterprise=enterprise, actor=request.user)
+                messages.success(request, _("%(name)s is verified.") % {"name": enterprise.name})
+            else:
+                enterprise_services.enterprise_reject(
+                    enterprise=enterprise, actor=request.user, reason=form.cleaned_data["reason"]
+                )
+                messages.success(
+                    request,
+                    _("%(name)s was rejected; the enterprise was told why.")
+                    % {"name": enterprise.name},
+                )
+            return redirect("matchmaking:verification_queue")
+    return render(
+        request,
+        "matchmaking/verification_detail.html",
+        {
+            "enterprise": enterprise,
+            "classification": enterprise.classification(),
+            "projects": enterprise.projects.select_related("chain").order_by("-created_at"),
+            "members": enterprise.members.select_related("user"),
+            "form": form,
+        },
+    )
+
+
+@government_required
+@require_POST
+def project_key_flag(request, pk):
+    project = get_object_or_404(Project, pk=pk)
+    is_key = request.POST.get("is_key") == "1"
+    enterprise_services.project_set_key(project=project, actor=request.user, is_key=is_key)
+    messages.success(
+        request,
+        _("“%(name)s” is now a district key project.") % {"name": project.name}
+        if is_key
+        else _("“%(name)s” is no longer a key project.") % {"name": project.name},
+    )
+    return redirect("matchmaking:verification_detail", pk=project.enterprise_id)
+
+
+@finance_office_required
+def scoring_policy(request):
+    current = ScoringPolicy.current()
+    form = ScoringPolicyForm(
+        request.POST or None,
+        instance=None,
+        initial={f: getattr(current, f) for f in ScoringPolicyForm.Meta.fields if f != "note"},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.scoring_policy_change(actor=request.user, **form.cleaned_data)
+        except services.MatchmakingError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request, _("Saved. All matches are being recomputed with the new weights.")
+            )
+            return redirect("matchmaking:scoring_policy")
+    history = ScoringPolicy.objects.select_related("created_by")[:20]
+    return render(request, "matchmaking/scoring_policy.html", {"form": form, "history": history})

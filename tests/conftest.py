@@ -101,3 +101,84 @@ def csrf_client(db):
     from django.test import Client
 
     return Client(enforce_csrf_checks=True)
+
+
+def csrf_post(client, url, data=None, *, form_url=None, follow=False):
+    """POST like a browser: first GET the page with the form, then send its CSRF token."""
+    if "csrftoken" not in client.cookies:
+        client.get(form_url or url)
+    payload = dict(data or {})
+    payload["csrfmiddlewaretoken"] = client.cookies["csrftoken"].value
+    return client.post(url, payload, follow=follow)
+
+
+@pytest.fixture
+def web(db):
+    """A test client with CSRF checks on, like a real browser."""
+    from django.test import Client
+
+    return Client(enforce_csrf_checks=True)
+
+
+@pytest.fixture
+def web_as(web):
+    def login(user):
+        web.force_login(user)
+        return web
+
+    return login
+
+
+@pytest.fixture
+def celery_worker(transactional_db):
+    """A real Celery worker in a thread: Redis in CI, the file-system broker otherwise."""
+    from celery.contrib.testing.worker import start_worker
+    from django.conf import settings
+
+    from config.celery import app
+
+    if REQUIRE_SERVICES:
+        assert settings.CELERY_BROKER_URL.startswith("redis://"), "CI must run on Redis"
+    app.control.purge()
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30) as worker:
+        yield worker
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on localhost (aiosmtpd); the portal's SMTP backend sends to it."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.handlers import Message
+
+    received = []
+
+    class Collect(Message):
+        def handle_message(self, message):
+            received.append(message)
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(Collect(), hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = port
+    settings.EMAIL_USE_TLS = False
+    try:
+        yield received
+    finally:
+        controller.stop()
+
+
+def wait_for(predicate, timeout=30.0, interval=0.1):
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return predicate()

@@ -2,24 +2,11 @@
 
 import datetime as dt
 
-import pytest
-from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 
 from config.celery import app
 from matchmaking.models import CalendarDay
 from matchmaking.tasks import sync_working_day_calendar
-
-from ..conftest import REQUIRE_SERVICES
-
-
-@pytest.fixture
-def celery_worker(transactional_db):
-    if REQUIRE_SERVICES:
-        assert settings.CELERY_BROKER_URL.startswith("redis://"), "CI must run on Redis"
-    app.control.purge()
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30) as worker:
-        yield worker
 
 
 def test_calendar_sync_runs_on_a_real_worker(celery_worker):

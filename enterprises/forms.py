@@ -1,0 +1,300 @@
+from decimal import Decimal
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from banks.models import Institution
+
+from .models import (
+    Collateral,
+    Enterprise,
+    FinancingNeed,
+    IndustryChain,
+    Project,
+)
+from .uscc import compact_uscc, validate_uscc
+
+WAN = Decimal(10_000)
+
+
+class WanField(forms.DecimalField):
+    """Entered and shown in 万元, stored in yuan: converted exactly with Decimal."""
+
+    def __init__(self, *, max_wan=None, min_wan=None, **kwargs):
+        kwargs.setdefault("decimal_places", 6)
+        kwargs.setdefault("max_digits", 18)
+        super().__init__(min_value=min_wan, max_value=max_wan, **kwargs)
+        self.widget.attrs.setdefault("step", "0.01")
+        self.widget.attrs.setdefault("inputmode", "decimal")
+
+    def prepare_value(self, value):
+        # Initial data is in yuan; a re-shown bound value is already in 万元 (a string).
+        if isinstance(value, Decimal):
+            return (value / WAN).normalize()
+        return value
+
+    def clean(self, value):
+        wan = super().clean(value)
+        if wan is None:
+            return None
+        yuan = wan * WAN
+        if yuan != yuan.quantize(Decimal("0.01")):
+            raise ValidationError(
+                _("Enter at most 6 decimal places of ten-thousand yuan (down to one fen)."),
+                code="precision",
+            )
+        return yuan.quantize(Decimal("0.01"))
+
+
+def _bootstrap(form):
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
+            widget.attrs["class"] = "form-check-input"
+            continue
+        css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+        if isinstance(widget, forms.CheckboxInput):
+            css = "form-check-input"
+        widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
+
+
+class PortalFormMixin:
+    """Bootstrap classes on every widget; errors are shown beside each field."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _bootstrap(self)
+
+
+class EnterpriseFiguresMixin(forms.ModelForm):
+    revenue = WanField(
+        label=_("Operating revenue (ten-thousand yuan)"),
+        required=False,
+        min_wan=Decimal(0),
+        help_text=_("Last full year; used for the size class."),
+    )
+    total_assets = WanField(
+        label=_("Total assets (ten-thousand yuan)"), required=False, min_wan=Decimal(0)
+    )
+
+    def clean_figures_as_of(self):
+        value = self.cleaned_data.get("figures_as_of")
+        if value and value > timezone.localdate():
+            raise ValidationError(_("The figures cannot refer to a future date."), code="future")
+        return value
+
+
+ENTERPRISE_FIELDS = [
+    "name",
+    "credit_code",
+    "legal_representative",
+    "industry",
+    "chain",
+    "town",
+    "address",
+    "employees",
+    "revenue",
+    "total_assets",
+    "figures_as_of",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+]
+
+
+class EnterpriseRegistrationForm(PortalFormMixin, EnterpriseFiguresMixin):
+    """The enterprise half of the registration page."""
+
+    class Meta:
+        model = Enterprise
+        fields = ENTERPRISE_FIELDS
+        widgets = {"figures_as_of": forms.DateInput(attrs={"type": "date"})}
+        labels = {"employees": _("Employees (persons)")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["chain"].queryset = IndustryChain.objects.select_related("cluster")
+        for name in ("employees", "revenue", "figures_as_of", "contact_name", "contact_phone"):
+            self.fields[name].required = True
+        self.fields["credit_code"].validators = []  # checked in clean_credit_code with its message
+        self.fields["credit_code"].widget.attrs.update(
+            {"autocomplete": "off", "spellcheck": "false", "maxlength": 24}
+        )
+
+    def clean_credit_code(self):
+        value = self.cleaned_data["credit_code"]
+        validate_uscc(value)
+        code = compact_uscc(value)
+        if Enterprise.objects.filter(credit_code=code).exists():
+            raise ValidationError(
+                _(
+                    "This enterprise is already registered. Please ask its administrator to "
+                    "invite you from the enterprise's member page."
+                ),
+                code="registered",
+            )
+        return code
+
+    def validate_unique(self):
+        # The credit code's uniqueness is checked above with a helpful message.
+        pass
+
+
+class EnterpriseProfileForm(PortalFormMixin, EnterpriseFiguresMixin):
+    """Editing the profile; the credit code and name are fixed once registered."""
+
+    class Meta:
+        model = Enterprise
+        fields = [f for f in ENTERPRISE_FIELDS if f not in {"credit_code", "name"}]
+        widgets = {"figures_as_of": forms.DateInput(attrs={"type": "date"})}
+        labels = {"employees": _("Employees (persons)")}
+
+
+class AccountForm(PortalFormMixin, forms.Form):
+    """The person half of the registration page (also used to accept an invitation)."""
+
+    username = forms.RegexField(
+        label=_("Username"),
+        max_length=30,
+        regex=r"^[A-Za-z0-9_.-]{3,30}$",
+        error_messages={
+            "invalid": _("Use 3–30 letters, digits, dots, dashes or underscores."),
+        },
+    )
+    full_name = forms.CharField(label=_("Your name"), max_length=30)
+    phone = forms.RegexField(
+        label=_("Mobile phone"),
+        regex=r"^1\d{10}$",
+        error_messages={"invalid": _("Enter an 11-digit mainland mobile number.")},
+    )
+    email = forms.EmailField(label=_("E-mail"))
+    password1 = forms.CharField(label=_("Password"), widget=forms.PasswordInput, strip=False)
+    password2 = forms.CharField(label=_("Password again"), widget=forms.PasswordInput, strip=False)
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        if User.objects.filter(username__iexact=username).exists():
+            raise ValidationError(_("This username is taken."), code="taken")
+        return username
+
+    def clean(self):
+        cleaned = super().clean()
+        p1, p2 = cleaned.get("password1"), cleaned.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", _("The two passwords do not match."))
+        elif p1:
+            probe = User(username=cleaned.get("username", ""), email=cleaned.get("email", ""))
+            try:
+                password_validation.validate_password(p1, probe)
+            except ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+class ProjectForm(PortalFormMixin, forms.ModelForm):
+    total_investment = WanField(label=_("Total investment (ten-thousand yuan)"), min_wan=Decimal(0))
+
+    class Meta:
+        model = Project
+        fields = ["name", "chain", "total_investment", "stage", "start_date", "description"]
+        widgets = {
+            "start_date": forms.DateInput(attrs={"type": "date"}),
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class FinancingNeedForm(PortalFormMixin, forms.ModelForm):
+    amount = WanField(
+        label=_("Amount (ten-thousand yuan)"),
+        min_wan=Decimal(1),
+        max_wan=Decimal(1_000_000),
+        help_text=_("For example 500 means 5 million yuan."),
+    )
+    collateral = forms.MultipleChoiceField(
+        label=_("Collateral offered"),
+        choices=Collateral.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Leave empty if you can offer none (credit loans only)."),
+    )
+    allowed_institutions = forms.ModelMultipleChoiceField(
+        label=_("Chosen institutions"),
+        queryset=Institution.objects.filter(is_active=True),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = FinancingNeed
+        fields = [
+            "amount",
+            "term_months",
+            "purpose",
+            "loan_kind",
+            "collateral",
+            "max_rate",
+            "needed_by",
+            "project",
+            "description",
+            "visibility",
+            "allowed_institutions",
+        ]
+        widgets = {
+            "needed_by": forms.DateInput(attrs={"type": "date"}),
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "visibility": forms.RadioSelect,
+        }
+        help_texts = {
+            "max_rate": _("Annual percentage, e.g. 4.35."),
+            "term_months": _("Between 1 and 360 months."),
+        }
+
+    def __init__(self, *args, enterprise: Enterprise, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = Project.objects.filter(
+            enterprise=enterprise, archived_at__isnull=True
+        )
+        self.fields["max_rate"].required = True
+        self.fields["needed_by"].required = True
+
+    def clean_needed_by(self):
+        value = self.cleaned_data.get("needed_by")
+        if value and value < timezone.localdate():
+            raise ValidationError(_("The date cannot be in the past."), code="past")
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("visibility") == FinancingNeed.Visibility.CHOSEN and not cleaned.get(
+            "allowed_institutions"
+        ):
+            self.add_error(
+                "allowed_institutions",
+                _("Choose at least one institution, or let all matched institutions see it."),
+            )
+        return cleaned
+
+
+class VerificationDecisionForm(PortalFormMixin, forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("approve", _("Approve")), ("reject", _("Reject"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=500
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == "reject" and not cleaned.get("reason", "").strip():
+            self.add_error("reason", _("Give the enterprise a reason for the rejection."))
+        return cleaned
+
+
+class InviteColleagueForm(PortalFormMixin, forms.Form):
+    email = forms.EmailField(label=_("Colleague's e-mail"))

@@ -1,0 +1,212 @@
+"""Load needs and products from the database into the plain facts the rules read."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db.models import Count, F, Q
+from django.utils import timezone
+
+from banks.models import LoanProduct
+from enterprises.models import (
+    OPEN_NEED_STATUSES,
+    Enterprise,
+    FinancingNeed,
+    NeedAccessRevocation,
+)
+
+from .models import Lead, ScoringPolicy
+from .rules import (
+    COLLATERAL_BITS,
+    DEFAULT_RESPONSE_RATE,
+    LOAN_KIND_CODES,
+    SIZE_BITS,
+    TAG_BITS,
+    NeedFacts,
+    ProductFacts,
+    Weights,
+    basis_points,
+    bits,
+    fen,
+)
+
+NEED_FIELDS = (
+    "id",
+    "amount",
+    "term_months",
+    "max_rate",
+    "loan_kind",
+    "collateral",
+    "status",
+    "visibility",
+    "enterprise__size_class",
+    "enterprise__chain_id",
+    "enterprise__chain__is_key_chain",
+    "enterprise__recommended_by",
+    "enterprise__verification_status",
+    "project__is_key_project",
+)
+
+
+def weights_current() -> Weights:
+    policy = ScoringPolicy.current()
+    return Weights(
+        amount=policy.weight_amount,
+        term=policy.weight_term,
+        rate=policy.weight_rate,
+        policy=policy.weight_policy,
+        speed=policy.weight_speed,
+        response=policy.weight_response,
+        min_score=policy.min_score,
+        top_k=policy.top_k,
+    )
+
+
+def open_needs_queryset():
+    return FinancingNeed.objects.filter(
+        status__in=OPEN_NEED_STATUSES,
+        enterprise__verification_status=Enterprise.VerificationStatus.VERIFIED,
+    )
+
+
+def need_facts(need_ids: Iterable[int] | None = None, *, queryset=None) -> list[NeedFacts]:
+    """Facts for the given needs (any status), or for every need in ``queryset``."""
+    qs = queryset if queryset is not None else FinancingNeed.objects.filter(pk__in=list(need_ids))
+    rows = list(qs.order_by("id").values_list(*NEED_FIELDS))
+    ids = [row[0] for row in rows]
+    allowed, revoked = defaultdict(set), defaultdict(set)
+    chosen_ids = [row[0] for row in rows if row[7] == FinancingNeed.Visibility.CHOSEN]
+    if chosen_ids:
+        through = FinancingNeed.allowed_institutions.through
+        for need_id, institution_id in through.objects.filter(
+            financingneed_id__in=chosen_ids
+        ).values_list("financingneed_id", "institution_id"):
+            allowed[need_id].add(institution_id)
+    if ids:
+        for need_id, institution_id in NeedAccessRevocation.objects.filter(
+            need_id__in=ids
+        ).values_list("need_id", "institution_id"):
+            revoked[need_id].add(institution_id)
+    facts = []
+    for (
+        pk,
+        amount,
+        term,
+        max_rate,
+        loan_kind,
+        collateral,
+        status,
+        visibility,
+        size_class,
+        chain_id,
+        key_chain,
+        recommended_by,
+        verification,
+        key_project,
+    ) in rows:
+        facts.append(
+            NeedFacts(
+                id=pk,
+                amount=fen(amount),
+                term=term,
+                max_rate=basis_points(max_rate),
+                loan_kind=LOAN_KIND_CODES[loan_kind],
+                collateral=bits(collateral or [], COLLATERAL_BITS),
+                size=SIZE_BITS.get(size_class, 0),
+                chain_id=chain_id,
+                key_chain=bool(key_chain),
+                key_project=bool(key_project),
+                recommended=bool(recommended_by),
+                is_open=status in OPEN_NEED_STATUSES
+                and verification == Enterprise.VerificationStatus.VERIFIED,
+                chosen_only=visibility == FinancingNeed.Visibility.CHOSEN,
+                allowed=frozenset(allowed.get(pk, ())),
+                revoked=frozenset(revoked.get(pk, ())),
+            )
+        )
+    return facts
+
+
+def institution_response_rates() -> dict[int, float]:
+    """Share of leads first contacted by their deadline, per institution (due or contacted ones)."""
+    now = timezone.now()
+    rows = (
+        Lead.objects.filter(Q(first_contacted_at__isnull=False) | Q(contact_due_at__lt=now))
+        .values("institution_id")
+        .annotate(
+            due=Count("id"),
+            on_time=Count("id", filter=Q(first_contacted_at__lte=F("contact_due_at"))),
+        )
+    )
+    return {row["institution_id"]: row["on_time"] / row["due"] for row in rows if row["due"]}
+
+
+def product_facts(
+    product_ids: Iterable[int] | None = None, *, live_only: bool = True
+) -> list[ProductFacts]:
+    qs = LoanProduct.objects.all()
+    if product_ids is not None:
+        qs = qs.filter(pk__in=list(product_ids))
+    if live_only:
+        qs = qs.filter(status=LoanProduct.Status.PUBLISHED, institution__is_active=True)
+    rows = list(
+        qs.order_by("id").values_list(
+            "id",
+            "institution_id",
+            "status",
+            "institution__is_active",
+            "min_amount",
+            "max_amount",
+            "min_term_months",
+            "max_term_months",
+            "min_rate",
+            "max_rate",
+            "eligible_size_classes",
+            "accepted_collateral",
+            "tags",
+            "typical_approval_days",
+        )
+    )
+    chains = defaultdict(set)
+    through = LoanProduct.eligible_chains.through
+    for product_id, chain_id in through.objects.filter(
+        loanproduct_id__in=[r[0] for r in rows]
+    ).values_list("loanproduct_id", "industrychain_id"):
+        chains[product_id].add(chain_id)
+    rates = institution_response_rates()
+    return [
+        ProductFacts(
+            id=pk,
+            institution_id=institution_id,
+            is_live=status == LoanProduct.Status.PUBLISHED and bool(active),
+            min_amount=fen(min_amount),
+            max_amount=fen(max_amount),
+            min_term=min_term,
+            max_term=max_term,
+            min_rate=basis_points(min_rate),
+            max_rate=basis_points(max_rate),
+            sizes=bits(sizes or [], SIZE_BITS),
+            chains=frozenset(chains.get(pk, ())),
+            collateral=bits(collateral or [], COLLATERAL_BITS),
+            tags=bits(tags or [], TAG_BITS),
+            approval_days=days,
+            response_rate=rates.get(institution_id, DEFAULT_RESPONSE_RATE),
+        )
+        for (
+            pk,
+            institution_id,
+            status,
+            active,
+            min_amount,
+            max_amount,
+            min_term,
+            max_term,
+            min_rate,
+            max_rate,
+            sizes,
+            collateral,
+            tags,
+            days,
+        ) in rows
+    ]

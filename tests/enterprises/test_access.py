@@ -1,0 +1,113 @@
+"""Every enterprise door, tried by the owner and by each outsider persona."""
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import FinancingNeedFactory, InstitutionFactory, ProjectFactory
+
+pytestmark = pytest.mark.django_db
+
+OBJECT_PAGES = [
+    ("enterprises:need_detail", "need", "get"),
+    ("enterprises:need_edit", "need", "get"),
+    ("enterprises:need_submit", "need", "post"),
+    ("enterprises:need_withdraw", "need", "post"),
+    ("enterprises:project_edit", "project", "get"),
+    ("enterprises:project_archive", "project", "post"),
+]
+PLAIN_PAGES = [
+    "enterprises:home",
+    "enterprises:profile_edit",
+    "enterprises:members",
+    "enterprises:projects",
+    "enterprises:project_create",
+    "enterprises:need_list",
+    "enterprises:need_create",
+]
+
+
+@pytest.fixture
+def owned(enterprise):
+    return {
+        "need": FinancingNeedFactory(enterprise=enterprise, status="draft"),
+        "project": ProjectFactory(enterprise=enterprise),
+    }
+
+
+def _url(name, kind, owned):
+    return reverse(name, args=[owned[kind].pk])
+
+
+@pytest.mark.parametrize(("name", "kind", "method"), OBJECT_PAGES)
+def test_owner_can_open_each_object_door(client, enterprise_member, owned, name, kind, method):
+    client.force_login(enterprise_member)
+    response = getattr(client, method)(_url(name, kind, owned))
+    assert response.status_code in (200, 302)
+
+
+@pytest.mark.parametrize(("name", "kind", "method"), OBJECT_PAGES)
+def test_another_enterprise_gets_404_and_changes_nothing(
+    client, other_enterprise_member, owned, name, kind, method
+):
+    client.force_login(other_enterprise_member)
+    response = getattr(client, method)(_url(name, kind, owned))
+    assert response.status_code == 404
+    owned["need"].refresh_from_db()
+    assert owned["need"].status == "draft"
+    owned["project"].refresh_from_db()
+    assert owned["project"].archived_at is None
+
+
+@pytest.mark.parametrize(("name", "kind", "method"), OBJECT_PAGES)
+@pytest.mark.parametrize("persona", ["officer_user", "finance_user", "outsider"])
+def test_other_roles_are_refused_at_object_doors(
+    request, client, owned, persona, name, kind, method
+):
+    client.force_login(request.getfixturevalue(persona))
+    assert getattr(client, method)(_url(name, kind, owned)).status_code == 403
+
+
+@pytest.mark.parametrize(("name", "kind", "method"), OBJECT_PAGES)
+def test_anonymous_visitors_are_sent_to_login_at_object_doors(client, owned, name, kind, method):
+    response = getattr(client, method)(_url(name, kind, owned))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+@pytest.mark.parametrize("name", PLAIN_PAGES)
+@pytest.mark.parametrize("persona", ["officer_user", "finance_user", "outsider"])
+def test_other_roles_are_refused_at_plain_pages(request, client, persona, name):
+    client.force_login(request.getfixturevalue(persona))
+    assert client.get(reverse(name)).status_code == 403
+
+
+@pytest.mark.parametrize("name", PLAIN_PAGES)
+def test_members_open_their_plain_pages(client, enterprise_member, name):
+    client.force_login(enterprise_member)
+    assert client.get(reverse(name)).status_code == 200
+
+
+def test_revoking_another_enterprises_need_is_404(client, other_enterprise_member, owned):
+    bank = InstitutionFactory()
+    client.force_login(other_enterprise_member)
+    url = reverse("enterprises:need_revoke_access", args=[owned["need"].pk, bank.pk])
+    assert client.post(url).status_code == 404
+    assert not owned["need"].revocations.exists()
+
+
+def test_the_need_page_of_another_enterprise_shows_nothing_of_it(
+    client, other_enterprise_member, owned
+):
+    client.force_login(other_enterprise_member)
+    response = client.get(reverse("enterprises:need_list"))
+    assert owned["need"].purpose not in response.content.decode()
+
+
+def test_a_plain_member_cannot_invite(client, enterprise, db):
+    from tests.factories import EnterpriseMemberFactory
+
+    member = EnterpriseMemberFactory(enterprise=enterprise, is_admin=False).user
+    client.force_login(member)
+    response = client.post(reverse("enterprises:members"), {"email": "x@example.cn"})
+    assert response.status_code == 404
+    assert not enterprise.invitations.exists()

@@ -1,0 +1,55 @@
+import pytest
+from django.urls import reverse
+
+from enterprises.models import NeedAccessRevocation
+from enterprises.services import need_access_record
+from matchmaking.models import Lead
+from tests.conftest import csrf_post
+from tests.factories import FinancingNeedFactory, LeadFactory, OfficerFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_officer_reads_appear_in_the_consent_view(client, enterprise_member, enterprise):
+    need = FinancingNeedFactory(enterprise=enterprise, status="submitted")
+    lead = LeadFactory(need=need)
+    officer = OfficerFactory(institution=lead.institution).user
+    need_access_record(need=need, institution=lead.institution, user=officer)
+    need_access_record(need=need, institution=lead.institution, user=officer)
+    client.force_login(enterprise_member)
+    rows = client.get(need.get_absolute_url()).context["consent_rows"]
+    assert [(r["institution"], r["times_opened"]) for r in rows] == [(lead.institution, 2)]
+    assert rows[0]["first_opened"] <= rows[0]["last_opened"]
+
+
+def test_revoking_access_closes_the_institutions_lead(web_as, enterprise_member, enterprise):
+    need = FinancingNeedFactory(enterprise=enterprise, status="submitted")
+    lead = LeadFactory(need=need, status="claimed")
+    other = LeadFactory(need=need)
+    web = web_as(enterprise_member)
+    csrf_post(
+        web,
+        reverse("enterprises:need_revoke_access", args=[need.pk, lead.institution_id]),
+        form_url=need.get_absolute_url(),
+    )
+    lead.refresh_from_db()
+    other.refresh_from_db()
+    assert lead.status == Lead.Status.CLOSED
+    assert other.status == Lead.Status.NEW
+    assert NeedAccessRevocation.objects.filter(need=need, institution=lead.institution).exists()
+    rows = web.get(need.get_absolute_url()).context["consent_rows"]
+    assert {r["institution"].pk: bool(r["revoked"]) for r in rows} == {
+        lead.institution_id: True,
+        other.institution_id: False,
+    }
+
+
+def test_revoking_twice_is_harmless(web_as, enterprise_member, enterprise):
+    need = FinancingNeedFactory(enterprise=enterprise, status="submitted")
+    lead = LeadFactory(need=need)
+    web = web_as(enterprise_member)
+    url = reverse("enterprises:need_revoke_access", args=[need.pk, lead.institution_id])
+    csrf_post(web, url, form_url=need.get_absolute_url())
+    response = csrf_post(web, url, form_url=need.get_absolute_url())
+    assert response.status_code == 302
+    assert NeedAccessRevocation.objects.filter(need=need).count() == 1
