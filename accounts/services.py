@@ -1,11 +1,97 @@
-from collections.abc import Iterable
+import datetime as dt
+import secrets
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from .models import Notice, User
+
+INVITATION_DAYS = 14
+
+
+class ServiceError(Exception):
+    """A refused request; ``message`` is for the user, ``field`` names the form field if any."""
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def user_create(
+    *, username: str, password: str, full_name: str, phone: str, email: str, role: str
+) -> User:
+    """A new person's account. Raises ``ServiceError`` if the username was taken meanwhile."""
+    full_name = full_name.strip()
+    user = User(
+        username=username,
+        email=email,
+        phone=phone,
+        last_name=full_name[:1],
+        first_name=full_name[1:],
+        role=role,
+    )
+    user.set_password(password)
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:
+        raise ServiceError(_("This username is taken."), field="username") from None
+    return user
+
+
+def invitation_create(*, model, invited_by: User, email: str, **fields):
+    """An invitation row (of an Invitation subclass) whose e-mail is queued after commit."""
+    return model.objects.create(
+        email=email,
+        token=secrets.token_urlsafe(32),
+        invited_by=invited_by,
+        expires_at=timezone.now() + dt.timedelta(days=INVITATION_DAYS),
+        **fields,
+    )
+
+
+def invitation_deliver(*, model, invitation_id: int, compose: Callable) -> bool:
+    """E-mail an invitation at most once, even if the task runs twice.
+
+    ``compose(invitation)`` returns (subject, body). The row is claimed before sending and the
+    claim released if sending fails, so a retry sends it.
+    """
+    claimed = model.objects.filter(pk=invitation_id, sent_at=None, accepted_at=None).update(
+        sent_at=timezone.now()
+    )
+    if not claimed:
+        return False
+    invitation = model.objects.get(pk=invitation_id)
+    try:
+        with translation.override(settings.LANGUAGE_CODE):
+            subject, body = compose(invitation)
+            send_mail(
+                subject=subject, message=body, from_email=None, recipient_list=[invitation.email]
+            )
+    except Exception:
+        model.objects.filter(pk=invitation_id).update(sent_at=None)
+        raise
+    return True
+
+
+@transaction.atomic
+def invitation_accept(*, model, token: str, role: str, **account) -> tuple[User, object]:
+    """Create the invitee's account from a valid invitation and mark it used."""
+    invitation = model.objects.select_for_update().filter(token=token).first()
+    if invitation is None or invitation.accepted_at is not None:
+        raise ServiceError(_("This invitation is no longer valid."))
+    if invitation.expires_at < timezone.now():
+        raise ServiceError(_("This invitation has expired. Ask for a new one."))
+    user = user_create(role=role, **account)
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    return user, invitation
 
 
 def notice_send(

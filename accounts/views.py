@@ -8,6 +8,7 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from .forms import PortalFormMixin
 from .models import User
 from .permissions import is_enterprise_member, is_government, is_officer
 from .services import notices_mark_read
@@ -35,16 +36,10 @@ def home(request):
     return render(request, "accounts/no_role.html", status=403)
 
 
-class PreferencesForm(forms.ModelForm):
+class PreferencesForm(PortalFormMixin, forms.ModelForm):
     class Meta:
         model = User
         fields = ["email", "phone", "email_notifications"]
-        widgets = {"email_notifications": forms.CheckboxInput(attrs={"class": "form-check-input"})}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["email"].widget.attrs["class"] = "form-control"
-        self.fields["phone"].widget.attrs["class"] = "form-control"
 
 
 def notices(request):

@@ -1,12 +1,11 @@
 from decimal import Decimal
 
 from django import forms
-from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts.forms import PortalFormMixin
 from banks.models import Institution
 
 from .models import (
@@ -48,26 +47,6 @@ class WanField(forms.DecimalField):
                 code="precision",
             )
         return yuan.quantize(Decimal("0.01"))
-
-
-def _bootstrap(form):
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
-            widget.attrs["class"] = "form-check-input"
-            continue
-        css = "form-select" if isinstance(widget, forms.Select) else "form-control"
-        if isinstance(widget, forms.CheckboxInput):
-            css = "form-check-input"
-        widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
-
-
-class PortalFormMixin:
-    """Bootstrap classes on every widget; errors are shown beside each field."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        _bootstrap(self)
 
 
 class EnterpriseFiguresMixin(forms.ModelForm):
@@ -152,47 +131,6 @@ class EnterpriseProfileForm(PortalFormMixin, EnterpriseFiguresMixin):
         fields = [f for f in ENTERPRISE_FIELDS if f not in {"credit_code", "name"}]
         widgets = {"figures_as_of": forms.DateInput(attrs={"type": "date"})}
         labels = {"employees": _("Employees (persons)")}
-
-
-class AccountForm(PortalFormMixin, forms.Form):
-    """The person half of the registration page (also used to accept an invitation)."""
-
-    username = forms.RegexField(
-        label=_("Username"),
-        max_length=30,
-        regex=r"^[A-Za-z0-9_.-]{3,30}$",
-        error_messages={
-            "invalid": _("Use 3–30 letters, digits, dots, dashes or underscores."),
-        },
-    )
-    full_name = forms.CharField(label=_("Your name"), max_length=30)
-    phone = forms.RegexField(
-        label=_("Mobile phone"),
-        regex=r"^1\d{10}$",
-        error_messages={"invalid": _("Enter an 11-digit mainland mobile number.")},
-    )
-    email = forms.EmailField(label=_("E-mail"))
-    password1 = forms.CharField(label=_("Password"), widget=forms.PasswordInput, strip=False)
-    password2 = forms.CharField(label=_("Password again"), widget=forms.PasswordInput, strip=False)
-
-    def clean_username(self):
-        username = self.cleaned_data["username"]
-        if User.objects.filter(username__iexact=username).exists():
-            raise ValidationError(_("This username is taken."), code="taken")
-        return username
-
-    def clean(self):
-        cleaned = super().clean()
-        p1, p2 = cleaned.get("password1"), cleaned.get("password2")
-        if p1 and p2 and p1 != p2:
-            self.add_error("password2", _("The two passwords do not match."))
-        elif p1:
-            probe = User(username=cleaned.get("username", ""), email=cleaned.get("email", ""))
-            try:
-                password_validation.validate_password(p1, probe)
-            except ValidationError as error:
-                self.add_error("password1", error)
-        return cleaned
 
 
 class ProjectForm(PortalFormMixin, forms.ModelForm):

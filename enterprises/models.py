@@ -7,6 +7,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Invitation
+
 from .sizing import Industry, SizeClass, classify
 from .uscc import compact_uscc, validate_uscc
 from .workflow import TransitionMap
@@ -405,7 +407,7 @@ class FinancingNeedEvent(models.Model):
         return f"{self.need_id}: {self.from_status} → {self.to_status}"
 
 
-class EnterpriseInvitation(models.Model):
+class EnterpriseInvitation(Invitation):
     """An enterprise admin's invitation for a colleague to join by e-mail."""
 
     enterprise = models.ForeignKey(
@@ -414,30 +416,8 @@ class EnterpriseInvitation(models.Model):
         related_name="invitations",
         verbose_name=_("enterprise"),
     )
-    email = models.EmailField(_("e-mail"))
-    token = models.CharField(_("token"), max_length=64, unique=True)
-    invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-        verbose_name=_("invited by"),
-    )
-    created_at = models.DateTimeField(_("invited at"), auto_now_add=True)
-    expires_at = models.DateTimeField(_("expires at"))
-    sent_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
-    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
-    accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("accepted by"),
-    )
 
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(Invitation.Meta):
         verbose_name = _("colleague invitation")
         verbose_name_plural = _("colleague invitations")
 

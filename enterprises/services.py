@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import secrets
-
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.services import notice_send
+from accounts.services import (
+    INVITATION_DAYS,
+    ServiceError,
+    invitation_accept,
+    invitation_create,
+    invitation_deliver,
+    notice_send,
+    user_create,
+)
 
 from .models import (
     NEED_TRANSITIONS,
@@ -28,17 +32,11 @@ from .models import (
 )
 from .uscc import compact_uscc
 
-INVITATION_DAYS = 14
 EDITABLE_NEED_STATUSES = frozenset({FinancingNeed.Status.DRAFT, FinancingNeed.Status.SUBMITTED})
 
 
-class EnterpriseError(Exception):
-    """A refused request; ``message`` is for the user, ``field`` names the form field if any."""
-
-    def __init__(self, message: str, *, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+# Refusals speak one language across apps: the view shows ``message`` beside ``field``.
+EnterpriseError = ServiceError
 
 
 def _members(enterprise: Enterprise, *, exclude: User | None = None):
@@ -59,11 +57,6 @@ def _queue_rescore(need: FinancingNeed) -> None:
     transaction.on_commit(lambda: rescore_need.delay(need.pk))
 
 
-def _split_name(full_name: str) -> tuple[str, str]:
-    full_name = full_name.strip()
-    return full_name[:1], full_name[1:]
-
-
 # --- Registration, verification, members -------------------------------------------------------
 
 
@@ -79,33 +72,28 @@ def enterprise_register(
 ) -> tuple[User, Enterprise]:
     """Create the person's account, the enterprise (pending verification) and its admin membership."""
     code = compact_uscc(enterprise_data["credit_code"])
-    last_name, first_name = _split_name(full_name)
-    user = User(
+    user = user_create(
         username=username,
-        email=email,
+        password=password,
+        full_name=full_name,
         phone=phone,
-        last_name=last_name,
-        first_name=first_name,
+        email=email,
         role=User.Role.ENTERPRISE,
     )
-    user.set_password(password)
     enterprise = Enterprise(**{**enterprise_data, "credit_code": code})
     enterprise.verification_status = Enterprise.VerificationStatus.PENDING
     try:
         with transaction.atomic():
-            user.save()
             enterprise.save()
     except IntegrityError:
-        # Two people registering the same code (or username) at the same moment.
-        if Enterprise.objects.filter(credit_code=code).exists():
-            raise EnterpriseError(
-                _(
-                    "This enterprise is already registered. Please ask its administrator to "
-                    "invite you from the enterprise's member page."
-                ),
-                field="credit_code",
-            ) from None
-        raise EnterpriseError(_("This username is taken."), field="username") from None
+        # Two people registering the same code at the same moment.
+        raise EnterpriseError(
+            _(
+                "This enterprise is already registered. Please ask its administrator to "
+                "invite you from the enterprise's member page."
+            ),
+            field="credit_code",
+        ) from None
     EnterpriseMembership.objects.create(user=user, enterprise=enterprise, is_admin=True)
     notice_send(
         users=User.objects.filter(
@@ -185,12 +173,8 @@ def enterprise_invite_colleague(
         raise EnterpriseError(_("Only the enterprise's administrator can invite colleagues."))
     if _members(enterprise).filter(email__iexact=email).exists():
         raise EnterpriseError(_("This person is already a member."), field="email")
-    invitation = EnterpriseInvitation.objects.create(
-        enterprise=enterprise,
-        email=email,
-        token=secrets.token_urlsafe(32),
-        invited_by=actor,
-        expires_at=timezone.now() + dt.timedelta(days=INVITATION_DAYS),
+    invitation = invitation_create(
+        model=EnterpriseInvitation, invited_by=actor, email=email, enterprise=enterprise
     )
     from .tasks import send_invitation_email
 
@@ -198,78 +182,36 @@ def enterprise_invite_colleague(
     return invitation
 
 
-def enterprise_invitation_email(*, invitation_id: int) -> None:
-    # Claim the invitation before sending, so a task that runs twice sends one e-mail.
-    claimed = EnterpriseInvitation.objects.filter(
-        pk=invitation_id, sent_at=None, accepted_at=None
-    ).update(sent_at=timezone.now())
-    if not claimed:
-        return
-    invitation = EnterpriseInvitation.objects.select_related("enterprise", "invited_by").get(
-        pk=invitation_id
-    )
-    url = settings.PORTAL_BASE_URL + reverse(
-        "enterprises:invitation_accept", args=[invitation.token]
-    )
-    try:
-        _send_invitation(invitation, url)
-    except Exception:
-        EnterpriseInvitation.objects.filter(pk=invitation_id).update(sent_at=None)
-        raise
-
-
-def _send_invitation(invitation, url):
-    with translation.override(settings.LANGUAGE_CODE):
-        send_mail(
-            subject=_("Invitation to join %(enterprise)s on the financing portal")
-            % {"enterprise": invitation.enterprise.name},
-            message=_(
-                "%(inviter)s invites you to act for %(enterprise)s. Open this link within %(days)d days: %(url)s"
-            )
-            % {
-                "inviter": invitation.invited_by or "",
-                "enterprise": invitation.enterprise.name,
-                "days": INVITATION_DAYS,
-                "url": url,
-            },
-            from_email=None,
-            recipient_list=[invitation.email],
+def enterprise_invitation_email(*, invitation_id: int) -> bool:
+    def compose(invitation):
+        url = settings.PORTAL_BASE_URL + reverse(
+            "enterprises:invitation_accept", args=[invitation.token]
         )
+        subject = _("Invitation to join %(enterprise)s on the financing portal") % {
+            "enterprise": invitation.enterprise.name
+        }
+        body = _(
+            "%(inviter)s invites you to act for %(enterprise)s. "
+            "Open this link within %(days)d days: %(url)s"
+        ) % {
+            "inviter": invitation.invited_by or "",
+            "enterprise": invitation.enterprise.name,
+            "days": INVITATION_DAYS,
+            "url": url,
+        }
+        return subject, body
+
+    return invitation_deliver(
+        model=EnterpriseInvitation, invitation_id=invitation_id, compose=compose
+    )
 
 
 @transaction.atomic
-def enterprise_invitation_accept(
-    *, token: str, username: str, password: str, full_name: str, phone: str, email: str
-) -> User:
-    invitation = (
-        EnterpriseInvitation.objects.select_for_update()
-        .filter(token=token)
-        .select_related("enterprise")
-        .first()
+def enterprise_invitation_accept(*, token: str, **account) -> User:
+    user, invitation = invitation_accept(
+        model=EnterpriseInvitation, token=token, role=User.Role.ENTERPRISE, **account
     )
-    if invitation is None or invitation.accepted_at is not None:
-        raise EnterpriseError(_("This invitation is no longer valid."))
-    if invitation.expires_at < timezone.now():
-        raise EnterpriseError(_("This invitation has expired. Ask for a new one."))
-    last_name, first_name = _split_name(full_name)
-    user = User(
-        username=username,
-        email=email,
-        phone=phone,
-        last_name=last_name,
-        first_name=first_name,
-        role=User.Role.ENTERPRISE,
-    )
-    user.set_password(password)
-    try:
-        with transaction.atomic():
-            user.save()
-    except IntegrityError:
-        raise EnterpriseError(_("This username is taken."), field="username") from None
     EnterpriseMembership.objects.create(user=user, enterprise=invitation.enterprise, is_admin=False)
-    invitation.accepted_at = timezone.now()
-    invitation.accepted_by = user
-    invitation.save(update_fields=["accepted_at", "accepted_by"])
     return user
 
 

@@ -10,13 +10,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.forms import AccountForm
 from accounts.permissions import enterprise_member_required
 from banks.models import Institution
 from matchmaking.selectors import need_matches_explained, need_near_misses
 
 from . import services
 from .forms import (
-    AccountForm,
     EnterpriseProfileForm,
     EnterpriseRegistrationForm,
     FinancingNeedForm,

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from enterprises.forms import PortalFormMixin
+from accounts.forms import PortalFormMixin
 
 from .models import ScoringPolicy
 

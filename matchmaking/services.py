@@ -5,14 +5,11 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts.services import ServiceError
+
 from .models import ACTIVE_LEAD_STATUSES, LEAD_TRANSITIONS, Lead, LeadEvent, ScoringPolicy
 
-
-class MatchmakingError(Exception):
-    def __init__(self, message: str, *, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+MatchmakingError = ServiceError
 
 
 @transaction.atomic
