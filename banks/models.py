@@ -7,7 +7,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from enterprises.models import Collateral, IndustryChain, validate_collateral_list
+from accounts.models import Invitation
+from enterprises.models import IndustryChain, validate_collateral_list
 from enterprises.sizing import SizeClass
 from enterprises.workflow import TransitionMap
 
@@ -238,6 +239,10 @@ class LoanProduct(models.Model):
     def is_credit_loan(self) -> bool:
         return PolicyTag.CREDIT in self.tags
 
+    @property
+    def tag_labels(self) -> list[str]:
+        return [str(PolicyTag(t).label) for t in self.tags if t in PolicyTag.values]
+
 
 P = LoanProduct.Status
 PRODUCT_TRANSITIONS = TransitionMap(
@@ -252,4 +257,23 @@ PRODUCT_TRANSITIONS = TransitionMap(
     },
 )
 
-__all__ = ["Collateral", "Institution", "LoanProduct", "Officer", "PolicyTag"]
+
+class OfficerInvitation(Invitation):
+    """An institution admin's invitation for a colleague to join as an officer."""
+
+    institution = models.ForeignKey(
+        Institution,
+        on_delete=models.CASCADE,
+        related_name="invitations",
+        verbose_name=_("institution"),
+    )
+    role = models.CharField(
+        _("role"), max_length=10, choices=Officer.Role.choices, default=Officer.Role.OFFICER
+    )
+
+    class Meta(Invitation.Meta):
+        verbose_name = _("officer invitation")
+        verbose_name_plural = _("officer invitations")
+
+    def __str__(self):
+        return f"{self.institution} → {self.email}"

@@ -7,6 +7,7 @@ the portal runs on a SQLite file and a file-system Celery broker under ``var/``.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -184,6 +185,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
+    # Every morning: overdue leads to institution admins, a digest to the finance office.
+    "send-overdue-reminders": {
+        "task": "matchmaking.tasks.send_overdue_reminders",
+        "schedule": crontab(hour=8, minute=30),
+    },
     # Keep the working-day table filled for the years the holiday library knows.
     "sync-working-day-calendar": {
         "task": "matchmaking.tasks.sync_working_day_calendar",

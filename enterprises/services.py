@@ -386,6 +386,8 @@ def financing_need_revoke_access(
         note=_("The enterprise withdrew this institution's access."),
         institution=institution,
     )
+    # The institution's products no longer match this need.
+    _queue_rescore(need)
     return revocation
 
 

@@ -21,6 +21,7 @@ urlpatterns = [
     path("needs/<int:pk>/edit/", views.need_edit, name="need_edit"),
     path("needs/<int:pk>/submit/", views.need_submit, name="need_submit"),
     path("needs/<int:pk>/withdraw/", views.need_withdraw, name="need_withdraw"),
+    path("needs/<int:pk>/after-declines/", views.need_after_declines, name="need_after_declines"),
     path(
         "needs/<int:pk>/revoke/<int:institution_id>/",
         views.need_revoke_access,

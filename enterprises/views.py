@@ -123,7 +123,9 @@ def invitation_accept(request, token):
             )
             return redirect("enterprises:home")
     return render(
-        request, "enterprises/invitation_accept.html", {"form": form, "invitation": invitation}
+        request,
+        "accounts/invitation_accept.html",
+        {"form": form, "invitation": invitation, "organisation": invitation.enterprise.name},
     )
 
 
@@ -396,3 +398,28 @@ def need_revoke_access(request, pk, institution_id):
         request, _("%(institution)s can no longer see this need.") % {"institution": institution}
     )
     return redirect(f"{need.get_absolute_url()}#consent")
+
+
+@enterprise_member_required
+@require_POST
+def need_after_declines(request, pk):
+    """Every holder declined: the enterprise lets the need go to others, or closes it."""
+    from matchmaking.services import need_close_after_declines, need_release_to_other_institutions
+
+    need = need_for_member(user=request.user, pk=pk)
+    release = request.POST.get("answer") == "release"
+    try:
+        if release:
+            need_release_to_other_institutions(need=need, actor=request.user)
+        else:
+            need_close_after_declines(need=need, actor=request.user)
+    except (EnterpriseError, IllegalTransition) as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("The need goes to other matching institutions.")
+            if release
+            else _("The need is closed."),
+        )
+    return redirect(need)

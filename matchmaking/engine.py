@@ -455,7 +455,7 @@ def rescore_product(product_id: int, *, chunk: int = 5000) -> RecomputeReport:
                 Match.objects.filter(product_id=product_id).values_list("need_id", flat=True)
             )
             Match.objects.filter(product_id=product_id).delete()
-        _refresh_leads(affected)
+        refresh_leads(affected)
         return report
     products = ProductArrays.build(facts)
     open_ids = list(open_needs_queryset().order_by("pk").values_list("pk", flat=True))
@@ -483,11 +483,11 @@ def rescore_product(product_id: int, *, chunk: int = 5000) -> RecomputeReport:
         report.needs += len(affected)
         report.pairs += len(needs)
         report.matches += len(kept)
-        _refresh_leads(affected)
+        refresh_leads(affected)
     return report
 
 
-def _refresh_leads(need_ids: Sequence[int]) -> None:
+def refresh_leads(need_ids: Sequence[int]) -> None:
     """Re-run lead assignment for needs from their stored matches."""
     if not need_ids:
         return

@@ -214,6 +214,17 @@ class Lead(models.Model):
     def __str__(self):
         return f"{self.institution} · {self.need}"
 
+    @property
+    def is_overdue(self) -> bool:
+        """First contact is late (the same rule as ``selectors.overdue_leads_q``)."""
+        from django.utils import timezone
+
+        return (
+            self.first_contacted_at is None
+            and self.status in (Lead.Status.NEW, Lead.Status.CLAIMED)
+            and self.contact_due_at < timezone.now()
+        )
+
 
 L = Lead.Status
 LEAD_TRANSITIONS = TransitionMap(
@@ -239,6 +250,11 @@ ACTIVE_LEAD_STATUSES = frozenset(
 class LeadEvent(models.Model):
     """One recorded step on a lead: append-only, never edited."""
 
+    class Action(models.TextChoices):
+        STATUS = "status", _("Status change")
+        ASSIGNED = "assigned", _("Assigned")
+        NOTE = "note", _("Note")
+
     lead = models.ForeignKey(
         Lead, on_delete=models.CASCADE, related_name="events", verbose_name=_("lead")
     )
@@ -249,6 +265,9 @@ class LeadEvent(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("by"),
+    )
+    action = models.CharField(
+        _("action"), max_length=10, choices=Action.choices, default=Action.STATUS
     )
     from_status = models.CharField(_("from"), max_length=20, choices=L.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=20, choices=L.choices, blank=True)
@@ -262,6 +281,12 @@ class LeadEvent(models.Model):
 
     def __str__(self):
         return f"{self.lead_id}: {self.from_status} → {self.to_status}"
+
+    def save(self, *args, **kwargs):
+        # A recorded step is evidence: it is written once and never changed.
+        if not self._state.adding:
+            raise ValueError("Lead steps cannot be edited once recorded.")
+        super().save(*args, **kwargs)
 
 
 class Meeting(models.Model):
@@ -413,6 +438,32 @@ class LoanAgreement(models.Model):
 
     def __str__(self):
         return self.contract_number
+
+
+class ReminderLog(models.Model):
+    """What a scheduled job already sent, so running it twice sends nothing new."""
+
+    kind = models.CharField(_("kind"), max_length=40)
+    key = models.CharField(_("key"), max_length=100)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("recipient"),
+    )
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "key", "recipient"], name="one_reminder_per_recipient"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.key} → {self.recipient_id}"
 
 
 class CalendarDay(models.Model):

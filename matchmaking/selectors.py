@@ -87,3 +87,51 @@ def need_near_misses(*, need, limit: int = 5):
 
     by_id = LoanProduct.objects.select_related("institution").in_bulk([p.id for p, _r in results])
     return [(by_id[p.id], r) for p, r in results[:limit]]
+
+
+# --- Leads ----------------------------------------------------------------------------------------
+
+
+def overdue_leads_q(now=None):
+    """Leads whose first contact is late: not yet contacted after the deadline."""
+    from django.db.models import Q
+
+    from .models import Lead
+
+    now = now or timezone.now()
+    return Q(
+        first_contacted_at__isnull=True,
+        status__in=[Lead.Status.NEW, Lead.Status.CLAIMED],
+        contact_due_at__lt=now,
+    )
+
+
+def overdue_leads_by_institution(*, now=None):
+    """[(institution, [lead, ...]), ...] for every institution with overdue leads."""
+    from itertools import groupby
+
+    from .models import Lead
+
+    leads = (
+        Lead.objects.filter(overdue_leads_q(now))
+        .select_related("institution", "need__enterprise")
+        .order_by("institution_id", "contact_due_at")
+    )
+    return [
+        (institution, list(group))
+        for institution, group in groupby(leads, key=lambda lead: lead.institution)
+    ]
+
+
+def lead_explanation(*, lead):
+    """The per-criterion explanation of the lead's best product for its need."""
+    from .facts import need_facts, product_facts, weights_current
+    from .rules import explain_pair
+
+    if lead.product_id is None:
+        return None
+    needs = need_facts([lead.need_id])
+    products = product_facts([lead.product_id], live_only=False)
+    if not needs or not products:
+        return None
+    return explain_pair(needs[0], products[0], weights_current())

@@ -32,3 +32,11 @@ def rescore_product(product_id: int) -> int:
 )
 def recompute_all_matches() -> int:
     return engine.recompute_all().matches
+
+
+@shared_task(name="matchmaking.tasks.send_overdue_reminders")
+def send_overdue_reminders() -> dict:
+    """Daily: overdue leads to institution admins and a digest to the finance office."""
+    from .services import overdue_reminders_send
+
+    return overdue_reminders_send()

@@ -10,4 +10,6 @@ urlpatterns = [
     path("enterprises/<int:pk>/", views.verification_detail, name="verification_detail"),
     path("projects/<int:pk>/key/", views.project_key_flag, name="project_key_flag"),
     path("scoring/", views.scoring_policy, name="scoring_policy"),
+    path("products/", views.product_review_queue, name="product_review_queue"),
+    path("products/<int:pk>/", views.product_review, name="product_review"),
 ]

@@ -7,13 +7,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import finance_office_required, government_required
+from accounts.services import ServiceError
+from banks import services as bank_services
+from banks.models import LoanProduct
 from enterprises import services as enterprise_services
 from enterprises.forms import VerificationDecisionForm
 from enterprises.models import Enterprise, FinancingNeed, Project
 from enterprises.selectors import pending_verifications
+from enterprises.workflow import IllegalTransition
 
 from . import services
-from .forms import ScoringPolicyForm
+from .forms import ProductReviewForm, ScoringPolicyForm
 from .models import ScoringPolicy
 from .selectors import needs_by_status, past_meetings_with_totals, signed_totals, upcoming_meetings
 
@@ -89,6 +93,45 @@ def project_key_flag(request, pk):
         else _("“%(name)s” is no longer a key project.") % {"name": project.name},
     )
     return redirect("matchmaking:verification_detail", pk=project.enterprise_id)
+
+
+@government_required
+def product_review_queue(request):
+    products = (
+        LoanProduct.objects.filter(status=LoanProduct.Status.SUBMITTED)
+        .select_related("institution")
+        .order_by("updated_at")
+    )
+    page = Paginator(products, 30).get_page(request.GET.get("page"))
+    return render(request, "matchmaking/product_review_queue.html", {"page": page})
+
+
+@government_required
+def product_review(request, pk):
+    product = get_object_or_404(LoanProduct.objects.select_related("institution"), pk=pk)
+    form = ProductReviewForm(request.POST or None)
+    if request.method == "POST":
+        if not request.user.is_finance_office:
+            messages.error(request, _("Only the finance office reviews loan products."))
+            return redirect("matchmaking:product_review", pk=pk)
+        if form.is_valid():
+            try:
+                bank_services.loan_product_review(
+                    product=product,
+                    reviewer=request.user,
+                    publish=form.cleaned_data["decision"] == "publish",
+                    note=form.cleaned_data["note"],
+                )
+            except (ServiceError, IllegalTransition) as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(request, _("Review recorded; the institution was told."))
+                return redirect("matchmaking:product_review_queue")
+    return render(
+        request,
+        "matchmaking/product_review.html",
+        {"product": product, "form": form, "chains": product.eligible_chains.all()},
+    )
 
 
 @finance_office_required

@@ -1,0 +1,15 @@
+from smtplib import SMTPException
+
+from celery import shared_task
+
+from .services import officer_invitation_email
+
+
+@shared_task(
+    name="banks.tasks.send_officer_invitation",
+    autoretry_for=(SMTPException, OSError),
+    retry_backoff=30,
+    max_retries=8,
+)
+def send_officer_invitation(invitation_id: int) -> bool:
+    return officer_invitation_email(invitation_id=invitation_id)
