@@ -20,6 +20,15 @@ def _bootstrap(form):
         widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
 
 
+class DatePicker(forms.DateInput):
+    """The browser's date picker, which reads and writes ISO dates whatever the language."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
 class PortalFormMixin:
     """Bootstrap classes on every widget; errors are shown beside each field."""
 

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.forms import PortalFormMixin
+from accounts.forms import DatePicker, PortalFormMixin
 from enterprises.forms import WanField
 from enterprises.models import Collateral, IndustryChain
 from enterprises.sizing import SizeClass
@@ -138,7 +138,7 @@ class SignForm(PortalFormMixin, forms.ModelForm):
     class Meta:
         model = LoanAgreement
         fields = ["amount", "rate", "term_months", "signed_on", "contract_number", "meeting"]
-        widgets = {"signed_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"signed_on": DatePicker()}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -144,7 +144,12 @@ def loan_product_save(
         submit and product.status in (LoanProduct.Status.DRAFT, LoanProduct.Status.RETURNED)
     ):
         _product_move(product, LoanProduct.Status.SUBMITTED)
-    product.full_clean(exclude=["institution"])
+    duplicate = LoanProduct.objects.filter(institution_id=product.institution_id, name=product.name)
+    if duplicate.exclude(pk=product.pk).exists():
+        raise ServiceError(
+            _("Your institution already has a product with this name."), field="name"
+        )
+    product.full_clean()
     product.save()
     if chains is not None:
         product.eligible_chains.set(chains)

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.forms import PortalFormMixin
+from accounts.forms import DatePicker, PortalFormMixin
 from banks.models import Institution
 
 from .models import (
@@ -33,7 +33,7 @@ class WanField(forms.DecimalField):
     def prepare_value(self, value):
         # Initial data is in yuan; a re-shown bound value is already in 万元 (a string).
         if isinstance(value, Decimal):
-            return (value / WAN).normalize()
+            return format((value / WAN).normalize(), "f")
         return value
 
     def clean(self, value):
@@ -91,7 +91,7 @@ class EnterpriseRegistrationForm(PortalFormMixin, EnterpriseFiguresMixin):
     class Meta:
         model = Enterprise
         fields = ENTERPRISE_FIELDS
-        widgets = {"figures_as_of": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"figures_as_of": DatePicker()}
         labels = {"employees": _("Employees (persons)")}
 
     def __init__(self, *args, **kwargs):
@@ -129,7 +129,7 @@ class EnterpriseProfileForm(PortalFormMixin, EnterpriseFiguresMixin):
     class Meta:
         model = Enterprise
         fields = [f for f in ENTERPRISE_FIELDS if f not in {"credit_code", "name"}]
-        widgets = {"figures_as_of": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"figures_as_of": DatePicker()}
         labels = {"employees": _("Employees (persons)")}
 
 
@@ -140,7 +140,7 @@ class ProjectForm(PortalFormMixin, forms.ModelForm):
         model = Project
         fields = ["name", "chain", "total_investment", "stage", "start_date", "description"]
         widgets = {
-            "start_date": forms.DateInput(attrs={"type": "date"}),
+            "start_date": DatePicker(),
             "description": forms.Textarea(attrs={"rows": 3}),
         }
 
@@ -182,7 +182,7 @@ class FinancingNeedForm(PortalFormMixin, forms.ModelForm):
             "allowed_institutions",
         ]
         widgets = {
-            "needed_by": forms.DateInput(attrs={"type": "date"}),
+            "needed_by": DatePicker(),
             "description": forms.Textarea(attrs={"rows": 4}),
             "visibility": forms.RadioSelect,
         }
