@@ -258,9 +258,13 @@ def _write_matches_postgresql(need_ids, kept, product_ids):
         cursor.cursor.copy_expert("COPY tmp_match FROM STDIN", buffer)
         product_filter = "AND m.product_id = ANY(%s)" if product_ids is not None else ""
         params = [list(need_ids)] + ([list(product_ids)] if product_ids is not None else [])
+        # Stale matches go; a lead that pointed at one keeps its lead, without the link.
         cursor.execute(
-            f"""DELETE FROM {table} m WHERE m.need_id = ANY(%s) {product_filter}
-                AND NOT EXISTS (SELECT 1 FROM tmp_match t WHERE t.need_id = m.need_id AND t.product_id = m.product_id)""",
+            f"""WITH stale AS (
+                  DELETE FROM {table} m WHERE m.need_id = ANY(%s) {product_filter}
+                  AND NOT EXISTS (SELECT 1 FROM tmp_match t WHERE t.need_id = m.need_id AND t.product_id = m.product_id)
+                  RETURNING m.id)
+                UPDATE {Lead._meta.db_table} SET match_id = NULL WHERE match_id IN (SELECT id FROM stale)""",
             params,
         )
         cursor.execute(
@@ -275,22 +279,21 @@ def _write_matches_postgresql(need_ids, kept, product_ids):
 def _trim_to_top_k(need_ids: Sequence[int], top_k: int) -> None:
     """Drop matches ranked below K for these needs (same order as ``select_top``)."""
     table = Match._meta.db_table
-    if not need_ids:
-        return
-    if len(need_ids) > 900:
-        for start in range(0, len(need_ids), 900):
-            _trim_to_top_k(need_ids[start : start + 900], top_k)
-        return
-    with connection.cursor() as cursor:
-        placeholders = ", ".join(["%s"] * len(need_ids))
-        cursor.execute(
-            f"""DELETE FROM {table} WHERE id IN (
-                  SELECT id FROM (
-                    SELECT id, ROW_NUMBER() OVER (PARTITION BY need_id ORDER BY score DESC, product_id) AS rn
-                    FROM {table} WHERE need_id IN ({placeholders})
-                  ) ranked WHERE rn > %s)""",
-            [*need_ids, top_k],
-        )
+    for start in range(0, len(need_ids), 900):
+        chunk = list(need_ids[start : start + 900])
+        placeholders = ", ".join(["%s"] * len(chunk))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""SELECT id FROM (
+                      SELECT id, ROW_NUMBER() OVER (PARTITION BY need_id ORDER BY score DESC, product_id) AS rn
+                      FROM {table} WHERE need_id IN ({placeholders})
+                    ) ranked WHERE rn > %s""",
+                [*chunk, top_k],
+            )
+            surplus = [row[0] for row in cursor.fetchall()]
+        if surplus:
+            # Through the ORM, so leads pointing at a dropped match keep their lead (SET_NULL).
+            Match.objects.filter(pk__in=surplus).delete()
 
 
 # --- Leads ---------------------------------------------------------------------------------------

@@ -1,0 +1,216 @@
+"""Each hard rule and each soft factor in isolation, with the sentence and hint it produces."""
+
+import dataclasses
+from decimal import Decimal
+
+import pytest
+from django.utils import translation
+
+from matchmaking.rules import (
+    COLLATERAL_BITS,
+    KIND_NEW,
+    KIND_NO_PRINCIPAL,
+    KIND_RENEWAL,
+    SIZE_BITS,
+    TAG_BITS,
+    NeedFacts,
+    ProductFacts,
+    Weights,
+    explain_pair,
+    factor_amount,
+    factor_policy,
+    factor_rate,
+    factor_response,
+    factor_speed,
+    factor_term,
+)
+
+NEED = NeedFacts(
+    id=1,
+    amount=2_000_000_00,  # 200万 in fen
+    term=12,
+    max_rate=500,
+    loan_kind=KIND_NEW,
+    collateral=COLLATERAL_BITS["real_estate"],
+    size=SIZE_BITS["small"],
+    chain_id=7,
+    key_chain=False,
+    key_project=False,
+    recommended=False,
+    is_open=True,
+    chosen_only=False,
+)
+PRODUCT = ProductFacts(
+    id=10,
+    institution_id=100,
+    is_live=True,
+    min_amount=50_000_00,
+    max_amount=10_000_000_00,
+    min_term=6,
+    max_term=36,
+    min_rate=350,
+    max_rate=450,
+    sizes=SIZE_BITS["small"] | SIZE_BITS["micro"],
+    chains=frozenset({7, 8}),
+    collateral=COLLATERAL_BITS["real_estate"] | COLLATERAL_BITS["land"],
+    tags=TAG_BITS["mortgage"],
+    approval_days=10,
+)
+WEIGHTS = Weights()
+
+
+@pytest.fixture(autouse=True)
+def chinese():
+    with translation.override("zh-hans"):
+        yield
+
+
+def _failed(need=NEED, product=PRODUCT):
+    return [c.code for c in explain_pair(need, product, WEIGHTS).failed]
+
+
+def test_the_baseline_pair_is_eligible():
+    result = explain_pair(NEED, PRODUCT, WEIGHTS)
+    assert result.eligible and result.failed == () and result.score > 0
+
+
+HARD_CASES = [
+    ("product_live", {}, {"is_live": False}),
+    ("need_open", {"is_open": False}, {}),
+    ("consent", {"chosen_only": True, "allowed": frozenset({999})}, {}),
+    ("consent", {"revoked": frozenset({100})}, {}),
+    ("amount", {"amount": 49_999_99}, {}),
+    ("amount", {"amount": 10_000_000_01}, {}),
+    ("term", {"term": 5}, {}),
+    ("term", {"term": 37}, {}),
+    ("size", {"size": SIZE_BITS["medium"]}, {}),
+    ("size", {"size": 0}, {}),
+    ("chain", {"chain_id": 9}, {}),
+    ("chain", {"chain_id": None}, {}),
+    ("collateral", {"collateral": COLLATERAL_BITS["equipment"]}, {}),
+    ("collateral", {"collateral": 0}, {}),
+    ("rate", {"max_rate": 349}, {}),
+    ("loan_kind", {"loan_kind": KIND_NO_PRINCIPAL}, {}),
+]
+
+
+@pytest.mark.parametrize(("rule", "need_changes", "product_changes"), HARD_CASES)
+def test_each_hard_rule_fails_alone(rule, need_changes, product_changes):
+    need = dataclasses.replace(NEED, **need_changes)
+    product = dataclasses.replace(PRODUCT, **product_changes)
+    result = explain_pair(need, product, WEIGHTS)
+    assert [c.code for c in result.failed] == [rule]
+    assert not result.eligible and result.centipoints == 0
+
+
+@pytest.mark.parametrize(
+    ("need_changes", "product_changes"),
+    [
+        ({"amount": 50_000_00}, {}),  # at the lower bound
+        ({"amount": 10_000_000_00}, {}),  # at the upper bound
+        ({"term": 6}, {}),
+        ({"term": 36}, {}),
+        ({"max_rate": 350}, {}),  # exactly the product's lowest rate
+        ({"size": SIZE_BITS["medium"]}, {"sizes": 0}),  # empty list = every size
+        ({"chain_id": 99}, {"chains": frozenset()}),  # empty list = every chain
+        ({"collateral": 0}, {"tags": TAG_BITS["credit"]}),  # credit loans need no collateral
+        ({"collateral": 0}, {"collateral": 0}),  # a product that asks for none
+        ({"loan_kind": KIND_NO_PRINCIPAL}, {"tags": TAG_BITS["renewal_no_principal"]}),
+        ({"loan_kind": KIND_RENEWAL}, {}),  # plain renewal fits any product
+        ({"chosen_only": True, "allowed": frozenset({100})}, {}),
+    ],
+)
+def test_boundaries_and_empty_lists_pass(need_changes, product_changes):
+    need = dataclasses.replace(NEED, **need_changes)
+    product = dataclasses.replace(PRODUCT, **product_changes)
+    assert _failed(need, product) == []
+
+
+def test_a_near_miss_gets_a_hint_in_chinese():
+    result = explain_pair(dataclasses.replace(NEED, term=48), PRODUCT, WEIGHTS)
+    assert result.is_near_miss
+    (criterion,) = result.failed
+    assert criterion.hint == "期限需在6–36个月之间。"
+    assert criterion.sentence == "期限48个月不在6–36个月范围内。"
+
+
+def test_amount_and_rate_hints_use_wan_and_percent():
+    amount = explain_pair(dataclasses.replace(NEED, amount=20_000_000_00), PRODUCT, WEIGHTS).failed[
+        0
+    ]
+    assert amount.hint == "金额需在5–1000万元之间。"
+    rate = explain_pair(dataclasses.replace(NEED, max_rate=300), PRODUCT, WEIGHTS).failed[0]
+    assert rate.hint == "可接受的年利率需不低于3.50%。"
+
+
+def test_failing_two_rules_is_not_a_near_miss():
+    result = explain_pair(dataclasses.replace(NEED, term=48, max_rate=300), PRODUCT, WEIGHTS)
+    assert not result.is_near_miss
+
+
+def test_a_consent_failure_is_not_offered_as_a_hint():
+    result = explain_pair(dataclasses.replace(NEED, revoked=frozenset({100})), PRODUCT, WEIGHTS)
+    assert not result.is_near_miss
+
+
+# --- Soft factors ---------------------------------------------------------------------------------
+
+
+def test_amount_fit_is_best_in_the_middle_of_the_range():
+    assert float(factor_amount(50, 0, 100)) == 1.0
+    assert float(factor_amount(0, 0, 100)) == 0.5
+    assert float(factor_amount(100, 0, 100)) == 0.5
+    assert float(factor_amount(25, 0, 100)) == 0.75
+    assert float(factor_amount(5, 5, 5)) == 1.0  # a single-value range
+
+
+def test_term_fit_uses_the_same_shape():
+    assert float(factor_term(21, 6, 36)) == 1.0
+    assert float(factor_term(6, 6, 36)) == 0.5
+
+
+def test_rate_headroom():
+    assert float(factor_rate(450, 350, 450)) == 1.0
+    assert float(factor_rate(400, 350, 450)) == 0.5
+    assert float(factor_rate(350, 350, 450)) == 0.0
+    assert float(factor_rate(3600, 350, 450)) == 1.0  # no maximum given
+
+
+@pytest.mark.parametrize(
+    ("kind", "key_chain", "key_project", "recommended", "tags", "expected"),
+    [
+        (KIND_NEW, False, False, False, TAG_BITS["mortgage"], 0.0),
+        (KIND_NEW, False, False, False, TAG_BITS["first_loan"], 0.4),
+        (KIND_RENEWAL, False, False, False, TAG_BITS["first_loan"], 0.0),
+        (KIND_RENEWAL, False, False, False, TAG_BITS["renewal_no_principal"], 0.4),
+        (KIND_NEW, True, False, False, 0, 0.2),
+        (KIND_NEW, False, True, False, 0, 0.2),
+        (KIND_NEW, False, False, True, 0, 0.2),
+        (KIND_NEW, True, True, True, TAG_BITS["first_loan"], 1.0),
+    ],
+)
+def test_policy_fit(kind, key_chain, key_project, recommended, tags, expected):
+    assert float(factor_policy(kind, key_chain, key_project, recommended, tags)) == pytest.approx(
+        expected
+    )
+
+
+def test_approval_speed():
+    assert float(factor_speed(1)) == 1.0
+    assert float(factor_speed(30)) == 0.0
+    assert float(factor_speed(60)) == 0.0
+    assert float(factor_speed(15.5)) == 0.5
+
+
+def test_response_record():
+    assert float(factor_response(0.8)) == 0.8
+    assert float(factor_response(1.5)) == 1.0
+
+
+def test_weights_change_the_score_and_the_points_add_up():
+    result = explain_pair(NEED, PRODUCT, WEIGHTS)
+    soft = [c for c in result.criteria if not c.hard]
+    assert sum(c.max_points for c in soft) == pytest.approx(100)
+    assert float(result.score) == pytest.approx(sum(c.points for c in soft), abs=0.01)
+    only_rate = Weights(amount=0, term=0, rate=1, policy=0, speed=0, response=0)
+    assert explain_pair(NEED, PRODUCT, only_rate).score == Decimal("100.00")
