@@ -55,6 +55,14 @@ class Institution(models.Model):
     address = models.CharField(_("address"), max_length=200, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    response_rate = models.DecimalField(
+        _("on-time first contact rate"),
+        max_digits=5,
+        decimal_places=4,
+        default=Decimal("0.5000"),
+        help_text=_("Share of leads first contacted by their deadline; refreshed every hour."),
+    )
+    response_rate_updated_at = models.DateTimeField(_("rate refreshed at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

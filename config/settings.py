@@ -190,6 +190,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "matchmaking.tasks.send_overdue_reminders",
         "schedule": crontab(hour=8, minute=30),
     },
+    "refresh-response-rates": {
+        "task": "matchmaking.tasks.refresh_response_rates",
+        "schedule": crontab(minute=5),
+    },
     # Keep the working-day table filled for the years the holiday library knows.
     "sync-working-day-calendar": {
         "task": "matchmaking.tasks.sync_working_day_calendar",

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from decimal import Decimal
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 
-from banks.models import LoanProduct
+from banks.models import Institution, LoanProduct
 from enterprises.models import (
     OPEN_NEED_STATUSES,
     Enterprise,
@@ -74,18 +75,18 @@ def need_facts(need_ids: Iterable[int] | None = None, *, queryset=None) -> list[
     """Facts for the given needs (any status), or for every need in ``queryset``."""
     qs = queryset if queryset is not None else FinancingNeed.objects.filter(pk__in=list(need_ids))
     rows = list(qs.order_by("id").values_list(*NEED_FIELDS))
-    ids = [row[0] for row in rows]
+    # Consent exceptions are few: fetch them with a subquery, not a list of every need id.
+    scope = qs.order_by().values("pk")
     allowed, revoked = defaultdict(set), defaultdict(set)
-    chosen_ids = [row[0] for row in rows if row[7] == FinancingNeed.Visibility.CHOSEN]
-    if chosen_ids:
+    if any(row[7] == FinancingNeed.Visibility.CHOSEN for row in rows):
         through = FinancingNeed.allowed_institutions.through
         for need_id, institution_id in through.objects.filter(
-            financingneed_id__in=chosen_ids
+            financingneed_id__in=scope.filter(visibility=FinancingNeed.Visibility.CHOSEN)
         ).values_list("financingneed_id", "institution_id"):
             allowed[need_id].add(institution_id)
-    if ids:
+    if rows:
         for need_id, institution_id in NeedAccessRevocation.objects.filter(
-            need_id__in=ids
+            need_id__in=scope
         ).values_list("need_id", "institution_id"):
             revoked[need_id].add(institution_id)
     facts = []
@@ -142,6 +143,22 @@ def institution_response_rates() -> dict[int, float]:
     return {row["institution_id"]: row["on_time"] / row["due"] for row in rows if row["due"]}
 
 
+def institution_response_rates_refresh() -> int:
+    """Store each institution's on-time rate (read by the matching factor); hourly in beat."""
+    rates = institution_response_rates()
+    now = timezone.now()
+    changed = []
+    for institution in Institution.objects.only("id", "response_rate"):
+        rate = Decimal(str(rates.get(institution.pk, DEFAULT_RESPONSE_RATE))).quantize(
+            Decimal("0.0001")
+        )
+        if institution.response_rate != rate:
+            institution.response_rate, institution.response_rate_updated_at = rate, now
+            changed.append(institution)
+    Institution.objects.bulk_update(changed, ["response_rate", "response_rate_updated_at"])
+    return len(changed)
+
+
 def product_facts(
     product_ids: Iterable[int] | None = None, *, live_only: bool = True
 ) -> list[ProductFacts]:
@@ -166,6 +183,7 @@ def product_facts(
             "accepted_collateral",
             "tags",
             "typical_approval_days",
+            "institution__response_rate",
         )
     )
     chains = defaultdict(set)
@@ -174,7 +192,6 @@ def product_facts(
         loanproduct_id__in=[r[0] for r in rows]
     ).values_list("loanproduct_id", "industrychain_id"):
         chains[product_id].add(chain_id)
-    rates = institution_response_rates()
     return [
         ProductFacts(
             id=pk,
@@ -191,7 +208,7 @@ def product_facts(
             collateral=bits(collateral or [], COLLATERAL_BITS),
             tags=bits(tags or [], TAG_BITS),
             approval_days=days,
-            response_rate=rates.get(institution_id, DEFAULT_RESPONSE_RATE),
+            response_rate=float(response_rate),
         )
         for (
             pk,
@@ -208,5 +225,26 @@ def product_facts(
             collateral,
             tags,
             days,
+            response_rate,
         ) in rows
     ]
+
+
+_live_cache: dict = {"key": None, "facts": None}
+
+
+def live_product_facts() -> list[ProductFacts]:
+    """Facts of every published product, cached in the process until any product or
+    institution rate changes (one cheap aggregate query checks that)."""
+    key = tuple(
+        LoanProduct.objects.aggregate(
+            count=Count("id", filter=Q(status=LoanProduct.Status.PUBLISHED)),
+            changed=Max("updated_at"),
+            institutions=Count("institution", filter=Q(institution__is_active=True), distinct=True),
+            rates=Max("institution__response_rate_updated_at"),
+        ).values()
+    )
+    if _live_cache["key"] != key:
+        _live_cache["facts"] = product_facts()
+        _live_cache["key"] = key
+    return _live_cache["facts"]

@@ -105,13 +105,28 @@ class ScoringPolicy(models.Model):
 
 
 class Match(models.Model):
-    """A financing need scored against a loan product, with the reasons for its score."""
+    """A financing need scored against a loan product, with the reasons for its score.
+
+    Matches are derived data that the engine rewrites in bulk (millions of rows at province
+    scale), so their foreign keys carry no database constraint: checking two keys per row at
+    commit cost more than the scoring itself. Integrity holds because rows are only written by the
+    engine from existing needs and products, and deleting a need or product cascades through the
+    ORM as usual.
+    """
 
     need = models.ForeignKey(
-        FinancingNeed, on_delete=models.CASCADE, related_name="matches", verbose_name=_("need")
+        FinancingNeed,
+        on_delete=models.CASCADE,
+        related_name="matches",
+        verbose_name=_("need"),
+        db_constraint=False,
     )
     product = models.ForeignKey(
-        LoanProduct, on_delete=models.CASCADE, related_name="matches", verbose_name=_("product")
+        LoanProduct,
+        on_delete=models.CASCADE,
+        related_name="matches",
+        verbose_name=_("product"),
+        db_constraint=False,
     )
     score = models.DecimalField(_("score"), max_digits=5, decimal_places=2)
     reasons = models.JSONField(_("reasons"), default=list)

@@ -233,14 +233,29 @@ def weighted_centipoints(factors: dict, weights: Weights):
     return np.floor(score * 100.0 + 0.5).astype(np.int64)
 
 
-def evaluate(columns: dict, weights: Weights) -> tuple[dict, dict, np.ndarray]:
-    """Run every rule and factor on pair columns (scalars or broadcastable arrays).
+SOFT_INPUTS = (
+    "n_amount",
+    "n_term",
+    "n_max_rate",
+    "n_kind",
+    "n_key_chain",
+    "n_key_project",
+    "n_recommended",
+    "p_min_amount",
+    "p_max_amount",
+    "p_min_term",
+    "p_max_term",
+    "p_min_rate",
+    "p_max_rate",
+    "p_tags",
+    "p_approval_days",
+    "p_response_rate",
+)
 
-    ``columns`` holds the need fields prefixed ``n_`` and the product fields prefixed ``p_``, plus
-    ``chain_listed`` and ``consented``. Returns (hard rule results, soft factors, centipoints).
-    """
-    c = columns
-    hard = {
+
+def hard_rules(c: dict) -> dict:
+    """Every hard rule on pair columns (scalars or broadcastable arrays)."""
+    return {
         "product_live": rule_product_live(c["p_live"]),
         "need_open": rule_need_open(c["n_open"]),
         "consent": rule_consent(c["consented"]),
@@ -252,7 +267,11 @@ def evaluate(columns: dict, weights: Weights) -> tuple[dict, dict, np.ndarray]:
         "rate": rule_rate(c["n_max_rate"], c["p_min_rate"]),
         "loan_kind": rule_loan_kind(c["n_kind"], c["p_tags"]),
     }
-    soft = {
+
+
+def soft_factors(c: dict) -> dict:
+    """Every soft factor (0-1) on pair columns; only ``SOFT_INPUTS`` are read."""
+    return {
         "amount": factor_amount(c["n_amount"], c["p_min_amount"], c["p_max_amount"]),
         "term": factor_term(c["n_term"], c["p_min_term"], c["p_max_term"]),
         "rate": factor_rate(c["n_max_rate"], c["p_min_rate"], c["p_max_rate"]),
@@ -262,7 +281,16 @@ def evaluate(columns: dict, weights: Weights) -> tuple[dict, dict, np.ndarray]:
         "speed": factor_speed(c["p_approval_days"]),
         "response": factor_response(c["p_response_rate"]),
     }
-    return hard, soft, weighted_centipoints(soft, weights)
+
+
+def evaluate(columns: dict, weights: Weights) -> tuple[dict, dict, np.ndarray]:
+    """Run every rule and factor on one pair's columns.
+
+    Returns (hard rule results, soft factors, centipoints). The bulk path calls the same
+    ``hard_rules`` and ``soft_factors`` on arrays (the factors only for eligible pairs).
+    """
+    soft = soft_factors(columns)
+    return hard_rules(columns), soft, weighted_centipoints(soft, weights)
 
 
 def pair_columns(need: NeedFacts, product: ProductFacts) -> dict:

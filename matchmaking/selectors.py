@@ -64,18 +64,18 @@ def need_near_misses(*, need, limit: int = 5):
 
     import numpy as np
 
-    from .engine import ProductArrays, score_block
-    from .facts import need_facts, product_facts, weights_current
+    from .engine import live_product_arrays, score_block
+    from .facts import need_facts, weights_current
     from .rules import explain_pair
 
     weights = weights_current()
     facts = need_facts([need.pk])
-    products = product_facts()
+    arrays = live_product_arrays()
+    products = arrays.facts
     if not facts or not products:
         return []
     # Judge the need as if submitted and verified: the hints say what the enterprise can change.
     hypothetical = dataclasses.replace(facts[0], is_open=True)
-    arrays = ProductArrays.build(products)
     block = score_block([hypothetical], arrays, weights)
     candidates = np.nonzero(block.failed_count[0] == 1)[0]
     results = []

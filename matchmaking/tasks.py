@@ -40,3 +40,11 @@ def send_overdue_reminders() -> dict:
     from .services import overdue_reminders_send
 
     return overdue_reminders_send()
+
+
+@shared_task(name="matchmaking.tasks.refresh_response_rates")
+def refresh_response_rates() -> int:
+    """Hourly: each institution's on-time first-contact rate, a matching factor."""
+    from .facts import institution_response_rates_refresh
+
+    return institution_response_rates_refresh()

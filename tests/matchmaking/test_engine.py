@@ -326,3 +326,53 @@ def test_two_concurrent_recomputes_leave_no_duplicates():
     assert Match.objects.count() == 90
     assert Lead.objects.count() == 90
     assert Lead.objects.values("need_id", "institution_id").distinct().count() == 90
+
+
+@pytest.mark.django_db
+def test_rescoring_products_one_by_one_agrees_with_a_full_recompute():
+    import random
+
+    rng = random.Random(5)
+    ScoringPolicy.objects.create(top_k=3, min_score=Decimal("50"))
+    needs = [
+        FinancingNeedFactory(
+            status="submitted",
+            amount=Decimal(rng.choice([50, 200, 800, 3000])) * 10000,
+            term_months=rng.choice([6, 12, 24, 48]),
+            max_rate=Decimal(rng.choice(["3.60", "4.50", "6.00"])),
+        )
+        for _ in range(25)
+    ]
+    products = [
+        LoanProductFactory(
+            tags=rng.sample(["mortgage", "first_loan", "credit", "revolving"], k=2),
+            min_amount=Decimal(rng.choice([10, 100, 500])) * 10000,
+            max_amount=Decimal(rng.choice([1000, 5000])) * 10000,
+            min_term_months=rng.choice([1, 6, 12]),
+            max_term_months=rng.choice([24, 36, 60]),
+            min_rate=Decimal(rng.choice(["3.50", "4.00", "5.00"])),
+            max_rate=Decimal("6.50"),
+            typical_approval_days=rng.choice([2, 7, 15, 30]),
+        )
+        for _ in range(8)
+    ]
+    for product in products:
+        rescore_product(product.pk)
+    one_by_one = set(Match.objects.values_list("need_id", "product_id", "score"))
+    recompute_all()
+    assert set(Match.objects.values_list("need_id", "product_id", "score")) == one_by_one
+    assert len(one_by_one) > 10 and needs
+
+
+@pytest.mark.django_db
+def test_a_lead_from_a_pushed_out_product_closes():
+    ScoringPolicy.objects.create(top_k=1)
+    slow = LoanProductFactory(**GOOD, typical_approval_days=25)
+    need = FinancingNeedFactory(status="submitted")
+    rescore_need(need.pk)
+    lead = Lead.objects.get(need=need, institution=slow.institution)
+    fast = LoanProductFactory(**GOOD, typical_approval_days=1)
+    rescore_product(fast.pk)
+    lead.refresh_from_db()
+    assert lead.status == Lead.Status.CLOSED
+    assert Lead.objects.get(need=need, institution=fast.institution).status == Lead.Status.NEW

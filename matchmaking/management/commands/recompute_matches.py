@@ -3,7 +3,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from matchmaking.engine import NEED_BLOCK, recompute_all
+from matchmaking.engine import recompute_all
 
 
 class Command(BaseCommand):
@@ -11,7 +11,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--block-size", type=int, default=NEED_BLOCK, help="needs scored per block"
+            "--block-size",
+            type=int,
+            default=None,
+            help="needs scored per block (default: automatic)",
         )
         parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
