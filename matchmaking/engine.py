@@ -278,20 +278,32 @@ def _write_matches(
 
 def _write_matches_postgresql(need_ids, kept, product_ids):
     table = Match._meta.db_table
+    stamp = timezone.now().isoformat()
     buffer = io.StringIO()
     for m in kept:
         buffer.write(
-            f"{m.need_id}\t{m.product_id}\t{m.centipoints // 100}.{m.centipoints % 100:02d}\t{json.dumps(m.reasons)}\n"
+            f"{m.need_id}\t{m.product_id}\t{m.centipoints // 100}.{m.centipoints % 100:02d}\t{json.dumps(m.reasons)}\t{stamp}\n"
         )
     buffer.seek(0)
+    product_filter = "AND m.product_id = ANY(%s)" if product_ids is not None else ""
+    params = [list(need_ids)] + ([list(product_ids)] if product_ids is not None else [])
+    columns = "(need_id, product_id, score, reasons, computed_at)"
     with connection.cursor() as cursor:
         cursor.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS tmp_match (need_id bigint, product_id bigint, score numeric(5,2), reasons jsonb) ON COMMIT DROP"
+            f"SELECT EXISTS (SELECT 1 FROM {table} m WHERE m.need_id = ANY(%s) {product_filter})",
+            params,
+        )
+        if not cursor.fetchone()[0]:
+            # Nothing stored for these needs yet (a first recompute), and they are locked: the
+            # rows go straight in.
+            cursor.cursor.copy_expert(f"COPY {table} {columns} FROM STDIN", buffer)
+            return
+        cursor.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS tmp_match (need_id bigint, product_id bigint, score numeric(5,2), "
+            "reasons jsonb, computed_at timestamptz) ON COMMIT DROP"
         )
         cursor.execute("TRUNCATE tmp_match")
         cursor.cursor.copy_expert("COPY tmp_match FROM STDIN", buffer)
-        product_filter = "AND m.product_id = ANY(%s)" if product_ids is not None else ""
-        params = [list(need_ids)] + ([list(product_ids)] if product_ids is not None else [])
         # Stale matches go; a lead that pointed at one keeps its lead, without the link.
         cursor.execute(
             f"""WITH stale AS (
@@ -303,7 +315,7 @@ def _write_matches_postgresql(need_ids, kept, product_ids):
         )
         cursor.execute(
             f"""INSERT INTO {table} (need_id, product_id, score, reasons, computed_at)
-                SELECT need_id, product_id, score, reasons, now() FROM tmp_match
+                SELECT need_id, product_id, score, reasons, computed_at FROM tmp_match
                 ON CONFLICT (need_id, product_id) DO UPDATE
                 SET score = EXCLUDED.score, reasons = EXCLUDED.reasons, computed_at = EXCLUDED.computed_at
                 WHERE ({table}.score, {table}.reasons) IS DISTINCT FROM (EXCLUDED.score, EXCLUDED.reasons)"""
@@ -399,6 +411,10 @@ def _assign_leads(
     if not new_leads:
         return 0
     due = working_day_deadline(now, settings_row.response_working_days)
+    if connection.vendor == "postgresql":
+        # The link to the match is found by the database while inserting.
+        rows = [(m.need_id, m.institution_id, m.product_id, m.centipoints) for m in new_leads]
+        return _insert_leads_postgresql(rows, now=now, due=due)
     match_ids = {
         (n, p): pk
         for pk, n, p in Match.objects.filter(
@@ -416,8 +432,6 @@ def _assign_leads(
         )
         for m in new_leads
     ]
-    if connection.vendor == "postgresql":
-        return _insert_leads_postgresql(rows, now=now, due=due)
     before = Lead.objects.filter(need_id__in=need_ids).count()
     Lead.objects.bulk_create(
         [
@@ -442,16 +456,15 @@ def _insert_leads_postgresql(rows, *, now, due) -> int:
     """COPY new leads in; a lead another process created meanwhile is left as it is."""
     buffer = io.StringIO()
     stamp, deadline = now.isoformat(), due.isoformat()
-    for need_id, institution_id, match_id, product_id, centipoints in rows:
-        match = "\\N" if match_id is None else match_id
+    for need_id, institution_id, product_id, centipoints in rows:
         buffer.write(
-            f"{need_id}\t{institution_id}\t{match}\t{product_id}\t{centipoints // 100}.{centipoints % 100:02d}\t{stamp}\t{deadline}\n"
+            f"{need_id}\t{institution_id}\t{product_id}\t{centipoints // 100}.{centipoints % 100:02d}\t{stamp}\t{deadline}\n"
         )
     buffer.seek(0)
     table = Lead._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS tmp_lead (need_id bigint, institution_id bigint, match_id bigint, "
+            "CREATE TEMP TABLE IF NOT EXISTS tmp_lead (need_id bigint, institution_id bigint, "
             "product_id bigint, score numeric(5,2), received_at timestamptz, contact_due_at timestamptz) ON COMMIT DROP"
         )
         cursor.execute("TRUNCATE tmp_lead")
@@ -460,9 +473,10 @@ def _insert_leads_postgresql(rows, *, now, due) -> int:
             f"""INSERT INTO {table} (need_id, institution_id, match_id, product_id, score, status,
                     assigned_to_id, received_at, contact_due_at, first_contacted_at, decline_reason,
                     decline_note, created_at, updated_at)
-                SELECT need_id, institution_id, match_id, product_id, score, %s, NULL, received_at,
-                    contact_due_at, NULL, '', '', received_at, received_at
-                FROM tmp_lead
+                SELECT t.need_id, t.institution_id, m.id, t.product_id, t.score, %s, NULL, t.received_at,
+                    t.contact_due_at, NULL, '', '', t.received_at, t.received_at
+                FROM tmp_lead t
+                LEFT JOIN {Match._meta.db_table} m ON m.need_id = t.need_id AND m.product_id = t.product_id
                 ON CONFLICT (need_id, institution_id) DO NOTHING""",
             [Lead.Status.NEW],
         )

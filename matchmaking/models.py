@@ -120,6 +120,7 @@ class Match(models.Model):
         related_name="matches",
         verbose_name=_("need"),
         db_constraint=False,
+        db_index=False,  # the unique (need, product) index starts with need_id
     )
     product = models.ForeignKey(
         LoanProduct,
@@ -168,11 +169,21 @@ class Lead(models.Model):
         UNREACHABLE = "unreachable", _("Enterprise could not be reached")
         OTHER = "other", _("Other")
 
+    # Indexes are chosen for the inbox and the engine's bulk inserts: the unique (need,
+    # institution) index serves lookups by need, the (institution, status, score) one by institution.
     need = models.ForeignKey(
-        FinancingNeed, on_delete=models.CASCADE, related_name="leads", verbose_name=_("need")
+        FinancingNeed,
+        on_delete=models.CASCADE,
+        related_name="leads",
+        verbose_name=_("need"),
+        db_index=False,
     )
     institution = models.ForeignKey(
-        Institution, on_delete=models.CASCADE, related_name="leads", verbose_name=_("institution")
+        Institution,
+        on_delete=models.CASCADE,
+        related_name="leads",
+        verbose_name=_("institution"),
+        db_index=False,
     )
     match = models.ForeignKey(
         Match,
@@ -192,7 +203,7 @@ class Lead(models.Model):
     )
     score = models.DecimalField(_("score"), max_digits=5, decimal_places=2, default=Decimal(0))
     status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.NEW, db_index=True
+        _("status"), max_length=20, choices=Status.choices, default=Status.NEW
     )
     assigned_to = models.ForeignKey(
         "banks.Officer",
