@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
@@ -8,10 +9,10 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .forms import PortalFormMixin
+from .forms import AccountForm, PortalFormMixin
 from .models import User
 from .permissions import is_enterprise_member, is_government, is_officer
-from .services import notices_mark_read
+from .services import ServiceError, notices_mark_read
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -61,3 +62,42 @@ def preferences(request):
         messages.success(request, _("Preferences saved."))
         return redirect("accounts:preferences")
     return render(request, "accounts/preferences.html", {"form": form})
+
+
+def invitation_accept_page(request, *, invitation, organisation: str, accept, home_url: str):
+    """The page where an invited colleague creates their account (enterprise or institution).
+
+    ``accept(token=..., username=..., ...)`` is the service that creates the account and joins
+    it to the organisation.
+    """
+    if request.user.is_authenticated:
+        messages.info(request, _("Log out first to accept an invitation with a new account."))
+        return redirect("home")
+    form = AccountForm(request.POST or None, prefix="account", initial={"email": invitation.email})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = accept(
+                token=invitation.token,
+                username=data["username"],
+                password=data["password1"],
+                full_name=data["full_name"],
+                phone=data["phone"],
+                email=data["email"],
+            )
+        except ServiceError as error:
+            if error.field in form.fields:
+                form.add_error(error.field, error.message)
+            else:
+                messages.error(request, error.message)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(
+                request, _("Welcome! You now act for %(name)s.") % {"name": organisation}
+            )
+            return redirect(home_url)
+    return render(
+        request,
+        "accounts/invitation_accept.html",
+        {"form": form, "invitation": invitation, "organisation": organisation},
+    )

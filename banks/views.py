@@ -1,7 +1,6 @@
 """The officers' workspace. Views validate forms and call services; nothing more."""
 
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -10,9 +9,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.forms import AccountForm
 from accounts.permissions import officer_required
 from accounts.services import ServiceError
+from accounts.views import invitation_accept_page
 from enterprises.models import FinancingNeed
 from enterprises.selectors import institution_may_see_need
 from enterprises.services import need_access_record
@@ -429,34 +428,12 @@ def invitation_accept(request, token):
     invitation = get_object_or_404(
         OfficerInvitation.objects.select_related("institution"), token=token
     )
-    if request.user.is_authenticated:
-        messages.info(request, _("Log out first to accept an invitation with a new account."))
-        return redirect("home")
-    form = AccountForm(request.POST or None, prefix="account", initial={"email": invitation.email})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            user = services.officer_invitation_accept(
-                token=token,
-                username=data["username"],
-                password=data["password1"],
-                full_name=data["full_name"],
-                phone=data["phone"],
-                email=data["email"],
-            )
-        except ServiceError as error:
-            _refuse(request, form, error)
-        else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(
-                request,
-                _("Welcome! You now act for %(name)s.") % {"name": invitation.institution.name},
-            )
-            return redirect("banks:home")
-    return render(
+    return invitation_accept_page(
         request,
-        "accounts/invitation_accept.html",
-        {"form": form, "invitation": invitation, "organisation": invitation.institution.name},
+        invitation=invitation,
+        organisation=invitation.institution.name,
+        accept=services.officer_invitation_accept,
+        home_url="banks:home",
     )
 
 

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.forms import AccountForm
 from accounts.permissions import enterprise_member_required
+from accounts.views import invitation_accept_page
 from banks.models import Institution
 from matchmaking.selectors import need_matches_explained, need_near_misses
 
@@ -98,34 +99,12 @@ def invitation_accept(request, token):
     invitation = get_object_or_404(
         EnterpriseInvitation.objects.select_related("enterprise"), token=token
     )
-    if request.user.is_authenticated:
-        messages.info(request, _("Log out first to accept an invitation with a new account."))
-        return redirect("home")
-    form = AccountForm(request.POST or None, prefix="account", initial={"email": invitation.email})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            user = services.enterprise_invitation_accept(
-                token=token,
-                username=data["username"],
-                password=data["password1"],
-                full_name=data["full_name"],
-                phone=data["phone"],
-                email=data["email"],
-            )
-        except EnterpriseError as error:
-            _show_error(request, form, error)
-        else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(
-                request,
-                _("Welcome! You now act for %(name)s.") % {"name": invitation.enterprise.name},
-            )
-            return redirect("enterprises:home")
-    return render(
+    return invitation_accept_page(
         request,
-        "accounts/invitation_accept.html",
-        {"form": form, "invitation": invitation, "organisation": invitation.enterprise.name},
+        invitation=invitation,
+        organisation=invitation.enterprise.name,
+        accept=services.enterprise_invitation_accept,
+        home_url="enterprises:home",
     )
 
 

@@ -9,21 +9,11 @@ from .models import ScoringPolicy
 class ScoringPolicyForm(PortalFormMixin, forms.ModelForm):
     class Meta:
         model = ScoringPolicy
-        fields = [
-            "weight_amount",
-            "weight_term",
-            "weight_rate",
-            "weight_policy",
-            "weight_speed",
-            "weight_response",
-            "min_score",
-            "top_k",
-            "note",
-        ]
+        fields = [*ScoringPolicy.EDITABLE_FIELDS, "note"]
 
     def clean(self):
         cleaned = super().clean()
-        weights = [cleaned.get(f) or 0 for f in self.Meta.fields if f.startswith("weight_")]
+        weights = [cleaned.get(f) or 0 for f in ScoringPolicy.WEIGHT_FIELDS]
         if not any(weights):
             raise forms.ValidationError(_("At least one weight must be above zero."))
         return cleaned

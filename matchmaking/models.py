@@ -99,6 +99,16 @@ class ScoringPolicy(models.Model):
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} · {self.min_score}"
 
+    WEIGHT_FIELDS = (
+        "weight_amount",
+        "weight_term",
+        "weight_rate",
+        "weight_policy",
+        "weight_speed",
+        "weight_response",
+    )
+    EDITABLE_FIELDS = (*WEIGHT_FIELDS, "min_score", "top_k")
+
     @classmethod
     def current(cls) -> "ScoringPolicy":
         return cls.objects.order_by("-created_at", "-id").first() or cls()

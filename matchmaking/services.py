@@ -392,18 +392,10 @@ def need_close_after_declines(*, need: FinancingNeed, actor) -> FinancingNeed:
 def scoring_policy_change(*, actor, note: str = "", **values) -> ScoringPolicy:
     """Record new weights or thresholds (a new row; history kept) and recompute every match."""
     current = ScoringPolicy.current()
-    fields = [
-        "weight_amount",
-        "weight_term",
-        "weight_rate",
-        "weight_policy",
-        "weight_speed",
-        "weight_response",
-        "min_score",
-        "top_k",
-    ]
-    data = {name: values.get(name, getattr(current, name)) for name in fields}
-    if not any(data[name] for name in fields if name.startswith("weight_")):
+    data = {
+        name: values.get(name, getattr(current, name)) for name in ScoringPolicy.EDITABLE_FIELDS
+    }
+    if not any(data[name] for name in ScoringPolicy.WEIGHT_FIELDS):
         raise MatchmakingError(_("At least one weight must be above zero."))
     policy = ScoringPolicy.objects.create(created_by=actor, note=note, **data)
     from .tasks import recompute_all_matches
