@@ -45,7 +45,11 @@ def test_secret_key_is_required_without_debug(tmp_path):
         for key, value in os.environ.items()
         if key not in {"DJANGO_SECRET_KEY", "DJANGO_DEBUG"}
     }
-    env |= {"DJANGO_SETTINGS_MODULE": "config.settings", "PORTAL_VAR_DIR": str(tmp_path)}
+    env |= {
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DJANGO_DEBUG": "0",
+        "PORTAL_VAR_DIR": str(tmp_path),
+    }
     completed = subprocess.run(
         [sys.executable, "manage.py", "check"],
         cwd=ROOT,
@@ -64,3 +68,19 @@ def test_secret_key_is_required_without_debug(tmp_path):
 )
 def test_locale_defaults(settings, setting, expected):
     assert getattr(settings, setting) == expected
+
+
+def test_the_web_server_is_secure_by_default(tmp_path):
+    """Importing the WSGI application with no DJANGO_DEBUG means production: a key is required."""
+    env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SECRET_KEY", "DJANGO_DEBUG"}}
+    env |= {"DJANGO_SETTINGS_MODULE": "config.settings", "PORTAL_VAR_DIR": str(tmp_path)}
+    completed = subprocess.run(
+        [sys.executable, "-c", "import config.wsgi"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert completed.returncode != 0
+    assert "DJANGO_SECRET_KEY" in completed.stderr
