@@ -1,0 +1,76 @@
+"""The finance office's doors, tried by every other persona."""
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import Notice
+from tests.factories import EnterpriseFactory, LoanProductFactory, ProjectFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def doors():
+    product = LoanProductFactory(status="submitted")
+    enterprise = EnterpriseFactory(verification_status="pending")
+    project = ProjectFactory()
+    return [
+        ("get", reverse("matchmaking:office_home")),
+        ("get", reverse("matchmaking:verification_queue")),
+        ("get", reverse("matchmaking:verification_detail", args=[enterprise.pk])),
+        ("post", reverse("matchmaking:project_key_flag", args=[project.pk])),
+        ("get", reverse("matchmaking:product_review_queue")),
+        ("get", reverse("matchmaking:product_review", args=[product.pk])),
+        ("post", reverse("matchmaking:product_review", args=[product.pk])),
+        ("get", reverse("matchmaking:scoring_policy")),
+    ]
+
+
+@pytest.mark.parametrize("persona", ["enterprise_member", "officer_user", "outsider"])
+def test_other_roles_are_refused(request, client, doors, persona):
+    client.force_login(request.getfixturevalue(persona))
+    for method, url in doors:
+        assert getattr(client, method)(url).status_code == 403, url
+
+
+def test_anonymous_visitors_are_sent_to_login(client, doors):
+    for method, url in doors:
+        response = getattr(client, method)(url)
+        assert response.status_code == 302 and response["Location"].startswith(
+            reverse("accounts:login")
+        )
+
+
+def test_the_finance_office_opens_every_page(client, finance_user, doors):
+    client.force_login(finance_user)
+    for method, url in doors:
+        if method == "get":
+            assert client.get(url).status_code == 200, url
+
+
+def test_a_publishing_decision_through_the_page(client, finance_user, officer_user, institution):
+    product = LoanProductFactory(institution=institution, status="submitted")
+    client.force_login(finance_user)
+    response = client.post(
+        reverse("matchmaking:product_review", args=[product.pk]), {"decision": "return", "note": ""}
+    )
+    assert "请写明需要机构修改的内容" in response.content.decode()
+    client.post(reverse("matchmaking:product_review", args=[product.pk]), {"decision": "publish"})
+    product.refresh_from_db()
+    assert product.status == "published"
+
+
+def test_people_see_only_their_own_notices(client, enterprise_member, other_enterprise_member):
+    Notice.objects.create(user=enterprise_member, title="我的通知")
+    Notice.objects.create(user=other_enterprise_member, title="别人的通知")
+    client.force_login(enterprise_member)
+    body = client.get(reverse("accounts:notices")).content.decode()
+    assert "我的通知" in body and "别人的通知" not in body
+    client.post(reverse("accounts:notices_read"))
+    assert Notice.objects.get(title="别人的通知").read_at is None
+    assert Notice.objects.get(title="我的通知").read_at is not None
+
+
+def test_notices_need_a_login(client):
+    assert client.get(reverse("accounts:notices")).status_code == 302
+    assert client.post(reverse("accounts:notices_read")).status_code == 302
