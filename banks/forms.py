@@ -65,22 +65,8 @@ class LoanProductForm(PortalFormMixin, forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        pairs = [
-            ("min_amount", "max_amount", _("The maximum amount must not be below the minimum.")),
-            (
-                "min_term_months",
-                "max_term_months",
-                _("The maximum term must not be below the minimum."),
-            ),
-            ("min_rate", "max_rate", _("The maximum rate must not be below the minimum.")),
-        ]
-        for low, high, message in pairs:
-            if (
-                cleaned.get(low) is not None
-                and cleaned.get(high) is not None
-                and cleaned[high] < cleaned[low]
-            ):
-                self.add_error(high, message)
+        for field, message in LoanProduct.range_errors(cleaned).items():
+            self.add_error(field, message)
         return cleaned
 
     def _post_clean(self):

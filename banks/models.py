@@ -225,21 +225,29 @@ class LoanProduct(models.Model):
     def __str__(self):
         return self.name
 
-    def clean(self):
-        ranges = [
-            ("min_amount", "max_amount", _("The maximum amount must not be below the minimum.")),
-            (
-                "min_term_months",
-                "max_term_months",
-                _("The maximum term must not be below the minimum."),
-            ),
-            ("min_rate", "max_rate", _("The maximum rate must not be below the minimum.")),
-        ]
+    # (lower field, upper field, message when the upper is below the lower)
+    RANGES = (
+        ("min_amount", "max_amount", _("The maximum amount must not be below the minimum.")),
+        (
+            "min_term_months",
+            "max_term_months",
+            _("The maximum term must not be below the minimum."),
+        ),
+        ("min_rate", "max_rate", _("The maximum rate must not be below the minimum.")),
+    )
+
+    @classmethod
+    def range_errors(cls, values: dict) -> dict:
+        """Field → message for every range whose upper bound is below its lower bound."""
         errors = {}
-        for low_field, high_field, message in ranges:
-            low, high = getattr(self, low_field), getattr(self, high_field)
+        for low_field, high_field, message in cls.RANGES:
+            low, high = values.get(low_field), values.get(high_field)
             if low is not None and high is not None and high < low:
                 errors[high_field] = message
+        return errors
+
+    def clean(self):
+        errors = self.range_errors({f: getattr(self, f) for pair in self.RANGES for f in pair[:2]})
         if errors:
             raise ValidationError(errors)
 

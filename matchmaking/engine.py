@@ -197,21 +197,9 @@ def select_top(
     top = np.take_along_axis(top, order, axis=1)
     rows, cols = np.nonzero(np.take_along_axis(keep, top, axis=1))
     product_cols = top[rows, cols]
-    weight_points = {
-        "amount": weights.amount,
-        "term": weights.term,
-        "rate": weights.rate,
-        "policy": weights.policy,
-        "speed": weights.speed,
-        "response": weights.response,
-    }
-    total = max(weights.total, 1)
     positions = block.soft_index[rows, product_cols]
     factor_points = np.stack(
-        [
-            block.soft[name][positions] * (weight_points[name] * 100.0 / total)
-            for name in SOFT_FACTORS
-        ],
+        [block.soft[name][positions] * weights.max_points(name) for name in SOFT_FACTORS],
         axis=1,
     ).round(2)
     need_ids = np.array([n.id for n in needs], dtype=np.int64)

@@ -110,6 +110,10 @@ class Weights:
     def total(self) -> int:
         return self.amount + self.term + self.rate + self.policy + self.speed + self.response
 
+    def max_points(self, factor: str) -> float:
+        """The share of the 100 points a soft factor can earn: its weight over the sum."""
+        return getattr(self, factor) * 100.0 / max(self.total, 1)
+
     @property
     def min_centipoints(self) -> int:
         return int((self.min_score * 100).to_integral_value())
@@ -452,14 +456,6 @@ def explain_pair(need: NeedFacts, product: ProductFacts, weights: Weights) -> Pa
         )
         for code in HARD_RULES
     ]
-    weight_of = {
-        "amount": weights.amount,
-        "term": weights.term,
-        "rate": weights.rate,
-        "policy": weights.policy,
-        "speed": weights.speed,
-        "response": weights.response,
-    }
     soft_sentences = {
         "amount": _("How well the amount sits in the product's range"),
         "term": _("How well the term sits in the product's range"),
@@ -468,9 +464,8 @@ def explain_pair(need: NeedFacts, product: ProductFacts, weights: Weights) -> Pa
         "speed": _("Approval speed (typically %(days)d days)") % {"days": product.approval_days},
         "response": _("The institution's record of answering on time"),
     }
-    total_weight = max(weights.total, 1)
     for code in SOFT_FACTORS:
-        max_points = weight_of[code] * 100.0 / total_weight
+        max_points = weights.max_points(code)
         criteria.append(
             Criterion(
                 code=code,

@@ -140,7 +140,7 @@ def scoring_policy(request):
     form = ScoringPolicyForm(
         request.POST or None,
         instance=None,
-        initial={f: getattr(current, f) for f in ScoringPolicyForm.Meta.fields if f != "note"},
+        initial={f: getattr(current, f) for f in ScoringPolicy.EDITABLE_FIELDS},
     )
     if request.method == "POST" and form.is_valid():
         try:
