@@ -136,3 +136,11 @@ def test_a_need_without_consent_cannot_be_taken(client, officer_user):
     response = client.post(reverse("banks:need_take", args=[need.pk]), follow=True)
     assert "企业未授权贵机构查看此需求" in response.content.decode()
     assert not need.leads.exists()
+
+
+@pytest.mark.parametrize("persona", ["enterprise_member", "finance_user", "outsider"])
+def test_only_officers_take_matched_needs(request, client, persona):
+    need = FinancingNeedFactory(status="submitted")
+    client.force_login(request.getfixturevalue(persona))
+    assert client.post(reverse("banks:need_take", args=[need.pk])).status_code == 403
+    assert not need.leads.exists()

@@ -111,3 +111,43 @@ def test_a_plain_member_cannot_invite(client, enterprise, db):
     response = client.post(reverse("enterprises:members"), {"email": "x@example.cn"})
     assert response.status_code == 404
     assert not enterprise.invitations.exists()
+
+
+def test_only_the_enterprise_admin_removes_colleagues(client, enterprise_member, enterprise):
+    from tests.factories import EnterpriseMemberFactory
+
+    colleague = EnterpriseMemberFactory(enterprise=enterprise, is_admin=False).user
+    client.force_login(colleague)
+    client.post(reverse("enterprises:member_remove", args=[enterprise_member.pk]))
+    enterprise_member.refresh_from_db()
+    assert enterprise_member.is_active
+    client.force_login(enterprise_member)
+    client.post(reverse("enterprises:member_remove", args=[colleague.pk]))
+    colleague.refresh_from_db()
+    assert not colleague.is_active and not enterprise.members.filter(user=colleague).exists()
+
+
+def test_another_enterprise_cannot_remove_a_member(client, other_enterprise_member, enterprise_member):
+    client.force_login(other_enterprise_member)
+    response = client.post(reverse("enterprises:member_remove", args=[enterprise_member.pk]))
+    assert response.status_code == 404
+    enterprise_member.refresh_from_db()
+    assert enterprise_member.is_active
+
+
+@pytest.mark.parametrize("persona", ["other_enterprise_member", "officer_user", "outsider"])
+def test_outsiders_cannot_answer_for_a_declined_need(request, client, enterprise, persona):
+    need = FinancingNeedFactory(enterprise=enterprise, status="all_declined")
+    client.force_login(request.getfixturevalue(persona))
+    response = client.post(reverse("enterprises:need_after_declines", args=[need.pk]), {"answer": "close"})
+    assert response.status_code in (403, 404)
+    need.refresh_from_db()
+    assert need.status == "all_declined"
+
+
+def test_the_enterprise_closes_a_declined_need(client, enterprise_member, enterprise):
+    need = FinancingNeedFactory(enterprise=enterprise, status="all_declined")
+    client.force_login(enterprise_member)
+    client.post(reverse("enterprises:need_after_declines", args=[need.pk]), {"answer": "close"})
+    need.refresh_from_db()
+    assert need.status == "closed"
