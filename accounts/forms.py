@@ -5,36 +5,9 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import PortalFormMixin
+
 from .models import User
-
-
-def _bootstrap(form):
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
-            widget.attrs["class"] = "form-check-input"
-            continue
-        css = "form-select" if isinstance(widget, forms.Select) else "form-control"
-        if isinstance(widget, forms.CheckboxInput):
-            css = "form-check-input"
-        widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
-
-
-class DatePicker(forms.DateInput):
-    """The browser's date picker, which reads and writes ISO dates whatever the language."""
-
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
-class PortalFormMixin:
-    """Bootstrap classes on every widget; errors are shown beside each field."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        _bootstrap(self)
 
 
 class AccountForm(PortalFormMixin, forms.Form):

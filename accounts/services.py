@@ -8,18 +8,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core.errors import ServiceError
+
+from . import tasks
 from .models import Notice, User
 
 INVITATION_DAYS = 14
-
-
-class ServiceError(Exception):
-    """A refused request; ``message`` is for the user, ``field`` names the form field if any."""
-
-    def __init__(self, message: str, *, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 def user_create(
@@ -101,11 +95,9 @@ def notice_send(
     notices = Notice.objects.bulk_create(
         [Notice(user=user, title=title, body=body, url=url) for user in users]
     )
-    from .tasks import send_notice_email
-
     for notice in notices:
         if notice.user.email and notice.user.email_notifications:
-            transaction.on_commit(lambda pk=notice.pk: send_notice_email.delay(pk))
+            transaction.on_commit(lambda pk=notice.pk: tasks.send_notice_email.delay(pk))
     return notices
 
 

@@ -2,7 +2,7 @@ from smtplib import SMTPException
 
 from celery import shared_task
 
-from .services import notice_email_deliver
+from . import services
 
 
 @shared_task(
@@ -13,4 +13,4 @@ from .services import notice_email_deliver
     max_retries=8,
 )
 def send_notice_email(notice_id: int) -> bool:
-    return notice_email_deliver(notice_id=notice_id)
+    return services.notice_email_deliver(notice_id=notice_id)

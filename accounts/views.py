@@ -9,10 +9,12 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.errors import ServiceError
+
 from .forms import AccountForm, PortalFormMixin
 from .models import User
 from .permissions import is_enterprise_member, is_government, is_officer
-from .services import ServiceError, notices_mark_read
+from .services import notices_mark_read
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -33,7 +35,7 @@ def home(request):
     if is_officer(user):
         return redirect("banks:home")
     if is_government(user):
-        return redirect("matchmaking:office_home")
+        return redirect("office:office_home")
     return render(request, "accounts/no_role.html", status=403)
 
 

@@ -33,7 +33,7 @@ class LoanProductAdmin(admin.ModelAdmin):
     filter_horizontal = ("eligible_chains",)
     readonly_fields = (
         "status",
-        "reviewed_by",
+        "review_note",
         "reviewed_at",
         "published_at",
         "created_at",

@@ -8,9 +8,10 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Invitation
-from enterprises.models import IndustryChain, validate_collateral_list
-from enterprises.sizing import SizeClass
-from enterprises.workflow import TransitionMap
+from core.models import IndustryChain
+from core.reference import validate_collateral_list
+from core.sizing import SizeClass
+from core.workflow import TransitionMap
 
 
 class PolicyTag(models.TextChoices):
@@ -190,14 +191,6 @@ class LoanProduct(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
     review_note = models.TextField(_("review note"), blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("reviewed by"),
-    )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

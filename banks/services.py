@@ -11,14 +11,17 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.services import (
     INVITATION_DAYS,
-    ServiceError,
     invitation_accept,
     invitation_create,
     invitation_deliver,
     notice_send,
 )
+from core.audit import audit_record
+from core.errors import ServiceError
 
+from . import tasks
 from .models import PRODUCT_TRANSITIONS, Institution, LoanProduct, Officer, OfficerInvitation
+from .signals import officer_removed, product_changed
 
 
 def _require_admin(officer: Officer, institution: Institution) -> None:
@@ -26,10 +29,8 @@ def _require_admin(officer: Officer, institution: Institution) -> None:
         raise ServiceError(_("Only the institution's administrator can manage officers."))
 
 
-def _queue_rescore(product: LoanProduct) -> None:
-    from matchmaking.tasks import rescore_product
-
-    transaction.on_commit(lambda: rescore_product.delay(product.pk))
+def _matching_should_look_again(product: LoanProduct) -> None:
+    product_changed.send(sender=LoanProduct, product_id=product.pk)
 
 
 # --- Officers ----------------------------------------------------------------------------------
@@ -51,9 +52,7 @@ def officer_invite(
         institution=institution,
         role=role,
     )
-    from .tasks import send_officer_invitation
-
-    transaction.on_commit(lambda: send_officer_invitation.delay(invitation.pk))
+    transaction.on_commit(lambda: tasks.send_officer_invitation.delay(invitation.pk))
     return invitation
 
 
@@ -93,8 +92,12 @@ def officer_set_role(*, actor: Officer, officer: Officer, role: str) -> Officer:
         raise ServiceError(_("Choose a role from the list."), field="role")
     if officer.pk == actor.pk and role != Officer.Role.ADMIN:
         raise ServiceError(_("You cannot remove your own administrator role."))
+    previous = officer.role
     officer.role = role
     officer.save(update_fields=["role"])
+    audit_record(
+        obj=officer, action="changed", actor=actor.user, from_state=previous, to_state=role
+    )
     return officer
 
 
@@ -104,22 +107,36 @@ def officer_remove(*, actor: Officer, officer: Officer) -> Officer:
     _require_admin(actor, officer.institution)
     if officer.pk == actor.pk:
         raise ServiceError(_("You cannot remove yourself."))
-    from matchmaking.models import Lead
-
-    Lead.objects.filter(assigned_to=officer).update(assigned_to=None, updated_at=timezone.now())
     officer.is_active = False
     officer.save(update_fields=["is_active"])
     officer.user.is_active = False
     officer.user.save(update_fields=["is_active"])
+    audit_record(
+        obj=officer, action="status", actor=actor.user, from_state="active", to_state="removed"
+    )
+    officer_removed.send(sender=Officer, officer=officer)
     return officer
 
 
 # --- Loan products -----------------------------------------------------------------------------
 
 
-def _product_move(product: LoanProduct, to_status: str) -> None:
+def _product_move(product: LoanProduct, to_status: str) -> str:
+    """Check the move against the review map; returns the status it leaves."""
     PRODUCT_TRANSITIONS.check(product.status, to_status)
-    product.status = to_status
+    from_status, product.status = product.status, to_status
+    return from_status
+
+
+def _product_audit(product: LoanProduct, *, actor: User, from_status: str, note: str = "") -> None:
+    audit_record(
+        obj=product,
+        action="reviewed" if from_status == LoanProduct.Status.SUBMITTED else "status",
+        actor=actor,
+        from_state=from_status,
+        to_state=product.status,
+        note=note,
+    )
 
 
 @transaction.atomic
@@ -137,13 +154,15 @@ def loan_product_save(
             raise ServiceError(_("This product belongs to another institution."))
         if product.status == LoanProduct.Status.RETIRED:
             raise ServiceError(_("A retired product cannot be edited."))
+    is_new = product.pk is None
     was_published = product.status == LoanProduct.Status.PUBLISHED
     for field, value in data.items():
         setattr(product, field, value)
+    from_status = None
     if was_published or (
         submit and product.status in (LoanProduct.Status.DRAFT, LoanProduct.Status.RETURNED)
     ):
-        _product_move(product, LoanProduct.Status.SUBMITTED)
+        from_status = _product_move(product, LoanProduct.Status.SUBMITTED)
     duplicate = LoanProduct.objects.filter(institution_id=product.institution_id, name=product.name)
     if duplicate.exclude(pk=product.pk).exists():
         raise ServiceError(
@@ -151,10 +170,16 @@ def loan_product_save(
         )
     product.full_clean()
     product.save()
+    if is_new:
+        audit_record(
+            obj=product, action="created", actor=officer.user, to_state=LoanProduct.Status.DRAFT
+        )
+    if from_status is not None:
+        _product_audit(product, actor=officer.user, from_status=from_status)
     if chains is not None:
         product.eligible_chains.set(chains)
     if was_published:
-        _queue_rescore(product)
+        _matching_should_look_again(product)
     if product.status == LoanProduct.Status.SUBMITTED:
         _notify_reviewers(product)
     return product
@@ -167,7 +192,7 @@ def _notify_reviewers(product: LoanProduct) -> None:
         ),
         title=_("Loan product to review: %(name)s (%(institution)s)")
         % {"name": product.name, "institution": product.institution},
-        url=reverse("matchmaking:product_review", args=[product.pk]),
+        url=reverse("office:product_review", args=[product.pk]),
     )
 
 
@@ -176,8 +201,9 @@ def loan_product_submit(*, product: LoanProduct, officer: Officer) -> LoanProduc
     product = LoanProduct.objects.select_for_update().get(pk=product.pk)
     if product.institution_id != officer.institution_id:
         raise ServiceError(_("This product belongs to another institution."))
-    _product_move(product, LoanProduct.Status.SUBMITTED)
+    from_status = _product_move(product, LoanProduct.Status.SUBMITTED)
     product.save(update_fields=["status", "updated_at"])
+    _product_audit(product, actor=officer.user, from_status=from_status)
     _notify_reviewers(product)
     return product
 
@@ -188,10 +214,11 @@ def loan_product_retire(*, product: LoanProduct, officer: Officer) -> LoanProduc
     if product.institution_id != officer.institution_id:
         raise ServiceError(_("This product belongs to another institution."))
     was_published = product.status == LoanProduct.Status.PUBLISHED
-    _product_move(product, LoanProduct.Status.RETIRED)
+    from_status = _product_move(product, LoanProduct.Status.RETIRED)
     product.save(update_fields=["status", "updated_at"])
+    _product_audit(product, actor=officer.user, from_status=from_status)
     if was_published:
-        _queue_rescore(product)
+        _matching_should_look_again(product)
     return product
 
 
@@ -206,13 +233,15 @@ def loan_product_review(
     if not publish and not note.strip():
         raise ServiceError(_("Say what the institution should change."), field="note")
     now = timezone.now()
-    _product_move(product, LoanProduct.Status.PUBLISHED if publish else LoanProduct.Status.RETURNED)
+    from_status = _product_move(
+        product, LoanProduct.Status.PUBLISHED if publish else LoanProduct.Status.RETURNED
+    )
     product.review_note = note.strip()
-    product.reviewed_by = reviewer
     product.reviewed_at = now
     if publish:
         product.published_at = now
     product.save()
+    _product_audit(product, actor=reviewer, from_status=from_status, note=product.review_note)
     officers = User.objects.filter(
         officer__institution=product.institution, officer__is_active=True
     )
@@ -228,5 +257,5 @@ def loan_product_review(
         url=reverse("banks:product_edit", args=[product.pk]),
     )
     if publish:
-        _queue_rescore(product)
+        _matching_should_look_again(product)
     return product

@@ -2,7 +2,7 @@ from smtplib import SMTPException
 
 from celery import shared_task
 
-from .services import officer_invitation_email
+from . import services
 
 
 @shared_task(
@@ -12,4 +12,4 @@ from .services import officer_invitation_email
     max_retries=8,
 )
 def send_officer_invitation(invitation_id: int) -> bool:
-    return officer_invitation_email(invitation_id=invitation_id)
+    return services.officer_invitation_email(invitation_id=invitation_id)

@@ -83,6 +83,8 @@ def _fmt_bytes(n: int) -> str:
 def generate(needs: int, products: int, enterprises: int, institutions: int, seed: int = 7) -> None:
     """Synthetic district or province: verified enterprises, open needs, published products."""
     from banks.models import Institution, LoanProduct, PolicyTag
+    from core.sizing import Industry, SizeClass
+    from core.uscc import make_uscc
     from enterprises.models import (
         Collateral,
         Enterprise,
@@ -90,8 +92,6 @@ def generate(needs: int, products: int, enterprises: int, institutions: int, see
         IndustryChain,
         IndustryCluster,
     )
-    from enterprises.sizing import Industry, SizeClass
-    from enterprises.uscc import make_uscc
     from matchmaking.models import PortalSettings
 
     rng = random.Random(seed)

@@ -36,10 +36,16 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "django_celery_beat",
+    # The portal's apps, in dependency order: each may import only those above it.
+    "core",
     "accounts",
-    "enterprises",
     "banks",
+    "enterprises",
     "matchmaking",
+    "meetings",
+    "leads",
+    "office",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -51,6 +57,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "core.audit.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -187,16 +194,16 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     # Every morning: overdue leads to institution admins, a digest to the finance office.
     "send-overdue-reminders": {
-        "task": "matchmaking.tasks.send_overdue_reminders",
+        "task": "leads.tasks.send_overdue_reminders",
         "schedule": crontab(hour=8, minute=30),
     },
     "refresh-response-rates": {
-        "task": "matchmaking.tasks.refresh_response_rates",
+        "task": "leads.tasks.refresh_response_rates",
         "schedule": crontab(minute=5),
     },
     # Keep the working-day table filled for the years the holiday library knows.
     "sync-working-day-calendar": {
-        "task": "matchmaking.tasks.sync_working_day_calendar",
+        "task": "core.tasks.sync_working_day_calendar",
         "schedule": 7 * 24 * 3600,
     },
 }

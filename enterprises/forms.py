@@ -5,8 +5,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.forms import DatePicker, PortalFormMixin
 from banks.models import Institution
+from core.forms import DatePicker, PortalFormMixin, WanField
+from core.uscc import compact_uscc, validate_uscc
 
 from .models import (
     Collateral,
@@ -15,38 +16,6 @@ from .models import (
     IndustryChain,
     Project,
 )
-from .uscc import compact_uscc, validate_uscc
-
-WAN = Decimal(10_000)
-
-
-class WanField(forms.DecimalField):
-    """Entered and shown in 万元, stored in yuan: converted exactly with Decimal."""
-
-    def __init__(self, *, max_wan=None, min_wan=None, **kwargs):
-        kwargs.setdefault("decimal_places", 6)
-        kwargs.setdefault("max_digits", 18)
-        super().__init__(min_value=min_wan, max_value=max_wan, **kwargs)
-        self.widget.attrs.setdefault("step", "0.01")
-        self.widget.attrs.setdefault("inputmode", "decimal")
-
-    def prepare_value(self, value):
-        # Initial data is in yuan; a re-shown bound value is already in 万元 (a string).
-        if isinstance(value, Decimal):
-            return format((value / WAN).normalize(), "f")
-        return value
-
-    def clean(self, value):
-        wan = super().clean(value)
-        if wan is None:
-            return None
-        yuan = wan * WAN
-        if yuan != yuan.quantize(Decimal("0.01")):
-            raise ValidationError(
-                _("Enter at most 6 decimal places of ten-thousand yuan (down to one fen)."),
-                code="precision",
-            )
-        return yuan.quantize(Decimal("0.01"))
 
 
 class EnterpriseFiguresMixin(forms.ModelForm):
@@ -214,23 +183,6 @@ class FinancingNeedForm(PortalFormMixin, forms.ModelForm):
                 "allowed_institutions",
                 _("Choose at least one institution, or let all matched institutions see it."),
             )
-        return cleaned
-
-
-class VerificationDecisionForm(PortalFormMixin, forms.Form):
-    decision = forms.ChoiceField(
-        label=_("Decision"),
-        choices=[("approve", _("Approve")), ("reject", _("Reject"))],
-        widget=forms.RadioSelect,
-    )
-    reason = forms.CharField(
-        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=500
-    )
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("decision") == "reject" and not cleaned.get("reason", "").strip():
-            self.add_error("reason", _("Give the enterprise a reason for the rejection."))
         return cleaned
 
 

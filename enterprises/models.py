@@ -1,77 +1,17 @@
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Invitation
-
-from .sizing import Industry, SizeClass, classify
-from .uscc import compact_uscc, validate_uscc
-from .workflow import TransitionMap
-
-
-class Collateral(models.TextChoices):
-    """What an enterprise can offer as security, and what a product accepts."""
-
-    REAL_ESTATE = "real_estate", _("Real estate")
-    LAND = "land", _("Land-use rights")
-    EQUIPMENT = "equipment", _("Machinery and equipment")
-    RECEIVABLES = "receivables", _("Accounts receivable")
-    INVENTORY = "inventory", _("Inventory")
-    INTELLECTUAL_PROPERTY = "intellectual_property", _("Intellectual property")
-    EQUITY = "equity", _("Equity")
-    DEPOSITS_BILLS = "deposits_bills", _("Deposits and bills")
-    THIRD_PARTY_GUARANTEE = "third_party_guarantee", _("Third-party guarantee")
-    GOVERNMENT_GUARANTEE = "government_guarantee", _("Government financing guarantee")
-
-
-def validate_collateral_list(value):
-    if not isinstance(value, list) or any(v not in Collateral.values for v in value):
-        raise ValidationError(_("Choose collateral from the list."), code="collateral")
-
-
-class IndustryCluster(models.Model):
-    """One of the district's industry clusters (产业集群)."""
-
-    name = models.CharField(_("name"), max_length=50, unique=True)
-    code = models.SlugField(_("code"), max_length=40, unique=True)
-    description = models.TextField(_("description"), blank=True)
-    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
-
-    class Meta:
-        ordering = ["sort_order", "name"]
-        verbose_name = _("industry cluster")
-        verbose_name_plural = _("industry clusters")
-
-    def __str__(self):
-        return self.name
-
-
-class IndustryChain(models.Model):
-    """One of the district's growth industry chains (成长型产业链)."""
-
-    cluster = models.ForeignKey(
-        IndustryCluster, on_delete=models.PROTECT, related_name="chains", verbose_name=_("cluster")
-    )
-    name = models.CharField(_("name"), max_length=50, unique=True)
-    code = models.SlugField(_("code"), max_length=40, unique=True)
-    is_key_chain = models.BooleanField(
-        _("key chain"), default=False, help_text=_("A chain the district gives priority to.")
-    )
-    lead_official = models.CharField(_("responsible district leader"), max_length=50, blank=True)
-    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
-
-    class Meta:
-        ordering = ["sort_order", "name"]
-        verbose_name = _("industry chain")
-        verbose_name_plural = _("industry chains")
-
-    def __str__(self):
-        return self.name
+from core.models import IndustryChain
+from core.reference import Collateral, validate_collateral_list
+from core.sizing import Industry, SizeClass, classify
+from core.uscc import compact_uscc, validate_uscc
+from core.workflow import TransitionMap
 
 
 class Enterprise(models.Model):
@@ -134,14 +74,6 @@ class Enterprise(models.Model):
         default=VerificationStatus.PENDING,
     )
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
-    verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("verified by"),
-    )
     rejection_reason = models.TextField(_("rejection reason"), blank=True)
     recommended_by = models.CharField(
         _("recommended by"),
@@ -377,34 +309,6 @@ NEED_TRANSITIONS = TransitionMap(
     },
 )
 OPEN_NEED_STATUSES = frozenset({S.SUBMITTED, S.IN_PROGRESS})
-
-
-class FinancingNeedEvent(models.Model):
-    """One line of a need's timeline: a status change or an institution's action (append-only)."""
-
-    need = models.ForeignKey(
-        FinancingNeed, on_delete=models.CASCADE, related_name="events", verbose_name=_("need")
-    )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
-    from_status = models.CharField(_("from"), max_length=20, choices=S.choices, blank=True)
-    to_status = models.CharField(_("to"), max_length=20, choices=S.choices, blank=True)
-    message = models.CharField(_("message"), max_length=300, blank=True)
-    created_at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
-
-    class Meta:
-        ordering = ["created_at", "id"]
-        verbose_name = _("need timeline entry")
-        verbose_name_plural = _("need timeline entries")
-
-    def __str__(self):
-        return f"{self.need_id}: {self.from_status} → {self.to_status}"
 
 
 class EnterpriseInvitation(Invitation):

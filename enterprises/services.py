@@ -11,32 +11,31 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.services import (
     INVITATION_DAYS,
-    ServiceError,
     invitation_accept,
     invitation_create,
     invitation_deliver,
     notice_send,
     user_create,
 )
+from core.audit import audit_record
+from core.errors import ServiceError
+from core.uscc import compact_uscc
 
+from . import tasks
 from .models import (
     NEED_TRANSITIONS,
+    OPEN_NEED_STATUSES,
     Enterprise,
     EnterpriseInvitation,
     EnterpriseMembership,
     FinancingNeed,
-    FinancingNeedEvent,
     NeedAccessLog,
     NeedAccessRevocation,
     Project,
 )
-from .uscc import compact_uscc
+from .signals import need_access_revoked, need_changed, need_status_changed
 
 EDITABLE_NEED_STATUSES = frozenset({FinancingNeed.Status.DRAFT, FinancingNeed.Status.SUBMITTED})
-
-
-# Refusals speak one language across apps: the view shows ``message`` beside ``field``.
-EnterpriseError = ServiceError
 
 
 def _members(enterprise: Enterprise, *, exclude: User | None = None):
@@ -50,11 +49,13 @@ def _notify_members(enterprise, *, title, body="", url="", exclude=None):
     notice_send(users=list(_members(enterprise, exclude=exclude)), title=title, body=body, url=url)
 
 
-def _queue_rescore(need: FinancingNeed) -> None:
-    # The matching engine lives in matchmaking, which depends on this app; import late.
-    from matchmaking.tasks import rescore_need
+def _matching_should_look_again(need: FinancingNeed) -> None:
+    need_changed.send(sender=FinancingNeed, need_id=need.pk)
 
-    transaction.on_commit(lambda: rescore_need.delay(need.pk))
+
+def _require_finance_office(actor: User) -> None:
+    if actor is None or not actor.is_finance_office:
+        raise ServiceError(_("Only the finance office verifies enterprises."))
 
 
 # --- Registration, verification, members -------------------------------------------------------
@@ -87,7 +88,7 @@ def enterprise_register(
             enterprise.save()
     except IntegrityError:
         # Two people registering the same code at the same moment.
-        raise EnterpriseError(
+        raise ServiceError(
             _(
                 "This enterprise is already registered. Please ask its administrator to "
                 "invite you from the enterprise's member page."
@@ -100,7 +101,7 @@ def enterprise_register(
             role=User.Role.GOVERNMENT, department=User.Department.FINANCE_OFFICE, is_active=True
         ),
         title=_("New enterprise to verify: %(name)s") % {"name": enterprise.name},
-        url=reverse("matchmaking:verification_detail", args=[enterprise.pk]),
+        url=reverse("office:verification_detail", args=[enterprise.pk]),
     )
     return user, enterprise
 
@@ -114,21 +115,35 @@ def enterprise_update_profile(*, enterprise: Enterprise, actor: User, data: dict
     if locked.verification_status == Enterprise.VerificationStatus.REJECTED:
         # A corrected profile goes back into the verification queue.
         locked.verification_status = Enterprise.VerificationStatus.PENDING
+        audit_record(
+            obj=locked,
+            action="status",
+            actor=actor,
+            from_state=Enterprise.VerificationStatus.REJECTED,
+            to_state=locked.verification_status,
+            note=_("The profile was corrected."),
+        )
     locked.save()
     return locked
 
 
 @transaction.atomic
 def enterprise_verify(*, enterprise: Enterprise, actor: User) -> Enterprise:
+    _require_finance_office(actor)
     locked = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
     if locked.verification_status == Enterprise.VerificationStatus.VERIFIED:
         return locked
+    previous = locked.verification_status
     locked.verification_status = Enterprise.VerificationStatus.VERIFIED
     locked.verified_at = timezone.now()
-    locked.verified_by = actor
     locked.rejection_reason = ""
-    locked.save(
-        update_fields=["verification_status", "verified_at", "verified_by", "rejection_reason"]
+    locked.save(update_fields=["verification_status", "verified_at", "rejection_reason"])
+    audit_record(
+        obj=locked,
+        action="verified",
+        actor=actor,
+        from_state=previous,
+        to_state=locked.verification_status,
     )
     _notify_members(
         locked,
@@ -138,21 +153,28 @@ def enterprise_verify(*, enterprise: Enterprise, actor: User) -> Enterprise:
     )
     # Needs submitted while pending can now be matched.
     for need in locked.needs.filter(status=FinancingNeed.Status.SUBMITTED):
-        _queue_rescore(need)
+        _matching_should_look_again(need)
     return locked
 
 
 @transaction.atomic
 def enterprise_reject(*, enterprise: Enterprise, actor: User, reason: str) -> Enterprise:
+    _require_finance_office(actor)
     if not reason.strip():
-        raise EnterpriseError(_("Give the enterprise a reason for the rejection."), field="reason")
+        raise ServiceError(_("Give the enterprise a reason for the rejection."), field="reason")
     locked = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    previous = locked.verification_status
     locked.verification_status = Enterprise.VerificationStatus.REJECTED
-    locked.verified_at = timezone.now()
-    locked.verified_by = actor
+    locked.verified_at = None
     locked.rejection_reason = reason.strip()
-    locked.save(
-        update_fields=["verification_status", "verified_at", "verified_by", "rejection_reason"]
+    locked.save(update_fields=["verification_status", "verified_at", "rejection_reason"])
+    audit_record(
+        obj=locked,
+        action="rejected",
+        actor=actor,
+        from_state=previous,
+        to_state=locked.verification_status,
+        note=locked.rejection_reason,
     )
     _notify_members(
         locked,
@@ -170,15 +192,13 @@ def enterprise_invite_colleague(
 ) -> EnterpriseInvitation:
     membership = getattr(actor, "enterprise_membership", None)
     if membership is None or membership.enterprise_id != enterprise.pk or not membership.is_admin:
-        raise EnterpriseError(_("Only the enterprise's administrator can invite colleagues."))
+        raise ServiceError(_("Only the enterprise's administrator can invite colleagues."))
     if _members(enterprise).filter(email__iexact=email).exists():
-        raise EnterpriseError(_("This person is already a member."), field="email")
+        raise ServiceError(_("This person is already a member."), field="email")
     invitation = invitation_create(
         model=EnterpriseInvitation, invited_by=actor, email=email, enterprise=enterprise
     )
-    from .tasks import send_invitation_email
-
-    transaction.on_commit(lambda: send_invitation_email.delay(invitation.pk))
+    transaction.on_commit(lambda: tasks.send_invitation_email.delay(invitation.pk))
     return invitation
 
 
@@ -219,9 +239,9 @@ def enterprise_invitation_accept(*, token: str, **account) -> User:
 def enterprise_remove_member(*, enterprise: Enterprise, actor: User, member: User) -> None:
     membership = getattr(actor, "enterprise_membership", None)
     if membership is None or membership.enterprise_id != enterprise.pk or not membership.is_admin:
-        raise EnterpriseError(_("Only the enterprise's administrator can remove colleagues."))
+        raise ServiceError(_("Only the enterprise's administrator can remove colleagues."))
     if member.pk == actor.pk:
-        raise EnterpriseError(_("You cannot remove yourself."))
+        raise ServiceError(_("You cannot remove yourself."))
     EnterpriseMembership.objects.filter(enterprise=enterprise, user=member).delete()
     member.is_active = False
     member.save(update_fields=["is_active"])
@@ -236,7 +256,7 @@ def project_create(*, enterprise: Enterprise, actor: User, data: dict) -> Projec
 
 def project_update(*, project: Project, actor: User, data: dict) -> Project:
     if project.archived_at is not None:
-        raise EnterpriseError(_("An archived project cannot be edited."))
+        raise ServiceError(_("An archived project cannot be edited."))
     for field, value in data.items():
         setattr(project, field, value)
     project.save()
@@ -252,13 +272,29 @@ def project_archive(*, project: Project, actor: User) -> Project:
 def project_set_key(*, project: Project, actor: User, is_key: bool) -> Project:
     """Only government staff decide which projects are district key projects."""
     if not actor.is_government:
-        raise EnterpriseError(_("Only government staff can mark key projects."))
+        raise ServiceError(_("Only government staff can mark key projects."))
+    previous = project.is_key_project
     project.is_key_project = is_key
     project.save(update_fields=["is_key_project", "updated_at"])
+    audit_record(
+        obj=project,
+        action="changed",
+        actor=actor,
+        from_state="key" if previous else "",
+        to_state="key" if is_key else "",
+        note=_("District key project") if is_key else _("No longer a district key project"),
+    )
     return project
 
 
 # --- Financing needs --------------------------------------------------------------------------
+
+
+def _require_member(need: FinancingNeed, actor: User) -> None:
+    """Only a member of the need's enterprise acts for it."""
+    membership = getattr(actor, "enterprise_membership", None)
+    if membership is None or membership.enterprise_id != need.enterprise_id:
+        raise ServiceError(_("This need belongs to another enterprise."))
 
 
 @transaction.atomic
@@ -279,9 +315,19 @@ def financing_need_transition(
         locked.submitted_at = timezone.now()
         fields.append("submitted_at")
     locked.save(update_fields=fields)
-    FinancingNeedEvent.objects.create(
-        need=locked, actor=actor, from_status=from_status, to_status=to_status, message=message
+    audit_record(
+        obj=locked,
+        action="status",
+        actor=actor,
+        from_state=from_status,
+        to_state=to_status,
+        note=message,
     )
+    need_status_changed.send(
+        sender=FinancingNeed, need=locked, from_status=from_status, to_status=to_status, actor=actor
+    )
+    if (from_status in OPEN_NEED_STATUSES) != (to_status in OPEN_NEED_STATUSES):
+        _matching_should_look_again(locked)
     if notify:
         _notify_members(
             locked.enterprise,
@@ -312,7 +358,7 @@ def financing_need_create(
     data = dict(data)
     need = FinancingNeed(enterprise=enterprise, created_by=actor, status=FinancingNeed.Status.DRAFT)
     _save_need_fields(need, data)
-    FinancingNeedEvent.objects.create(need=need, actor=actor, to_status=FinancingNeed.Status.DRAFT)
+    audit_record(obj=need, action="created", actor=actor, to_state=need.status)
     if submit:
         financing_need_submit(need=need, actor=actor)
     return need
@@ -324,16 +370,19 @@ def financing_need_update(
 ) -> FinancingNeed:
     locked = FinancingNeed.objects.select_for_update().get(pk=need.pk)
     if locked.status not in EDITABLE_NEED_STATUSES:
-        raise EnterpriseError(
+        raise ServiceError(
             _("A need in status “%(status)s” can no longer be edited.")
             % {"status": locked.get_status_display()}
         )
     _save_need_fields(locked, dict(data))
     if locked.status == FinancingNeed.Status.SUBMITTED:
-        FinancingNeedEvent.objects.create(
-            need=locked, actor=actor, message=_("The need was edited after submission.")
+        audit_record(
+            obj=locked,
+            action="changed",
+            actor=actor,
+            note=_("The need was edited after submission."),
         )
-        _queue_rescore(locked)
+        _matching_should_look_again(locked)
     elif submit:
         financing_need_submit(need=locked, actor=actor)
     return locked
@@ -346,22 +395,18 @@ def financing_need_submit(*, need: FinancingNeed, actor: User) -> FinancingNeed:
         message = _(
             "It will reach institutions once the finance office has verified the enterprise."
         )
-    need = financing_need_transition(
+    return financing_need_transition(
         need=need, to_status=FinancingNeed.Status.SUBMITTED, actor=actor, message=message
     )
-    _queue_rescore(need)
-    return need
 
 
 @transaction.atomic
 def financing_need_withdraw(*, need: FinancingNeed, actor: User, reason: str = "") -> FinancingNeed:
-    need = financing_need_transition(
+    """The enterprise takes the need back; the leads on it are closed (by the leads app)."""
+    _require_member(need, actor)
+    return financing_need_transition(
         need=need, to_status=FinancingNeed.Status.WITHDRAWN, actor=actor, message=reason
     )
-    from matchmaking.services import leads_close_for_need
-
-    leads_close_for_need(need=need, actor=actor, note=_("The enterprise withdrew the need."))
-    return need
 
 
 @transaction.atomic
@@ -369,25 +414,24 @@ def financing_need_revoke_access(
     *, need: FinancingNeed, institution, actor: User
 ) -> NeedAccessRevocation:
     """The enterprise takes one institution's access to this need away (its lead is closed)."""
-    revocation, _created = NeedAccessRevocation.objects.get_or_create(
+    _require_member(need, actor)
+    need = FinancingNeed.objects.select_for_update().get(pk=need.pk)
+    revocation, created = NeedAccessRevocation.objects.get_or_create(
         need=need, institution=institution, defaults={"revoked_by": actor}
     )
     need.allowed_institutions.remove(institution)
-    FinancingNeedEvent.objects.create(
-        need=need,
-        actor=actor,
-        message=_("Access withdrawn from %(institution)s.") % {"institution": institution},
-    )
-    from matchmaking.services import leads_close_for_need
-
-    leads_close_for_need(
-        need=need,
-        actor=actor,
-        note=_("The enterprise withdrew this institution's access."),
-        institution=institution,
-    )
+    if created:
+        audit_record(
+            obj=need,
+            action="access_revoked",
+            actor=actor,
+            note=_("Access withdrawn from %(institution)s.") % {"institution": institution},
+        )
+        need_access_revoked.send(
+            sender=FinancingNeed, need=need, institution=institution, actor=actor
+        )
     # The institution's products no longer match this need.
-    _queue_rescore(need)
+    _matching_should_look_again(need)
     return revocation
 
 

@@ -2,7 +2,7 @@ from smtplib import SMTPException
 
 from celery import shared_task
 
-from .services import enterprise_invitation_email
+from . import services
 
 
 @shared_task(
@@ -12,4 +12,4 @@ from .services import enterprise_invitation_email
     max_retries=8,
 )
 def send_invitation_email(invitation_id: int) -> None:
-    enterprise_invitation_email(invitation_id=invitation_id)
+    services.enterprise_invitation_email(invitation_id=invitation_id)

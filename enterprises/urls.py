@@ -2,8 +2,6 @@ from django.urls import path
 
 from . import views
 
-app_name = "enterprises"
-
 urlpatterns = [
     path("", views.home, name="home"),
     path("register/", views.register, name="register"),
@@ -17,11 +15,9 @@ urlpatterns = [
     path("projects/<int:pk>/archive/", views.project_archive, name="project_archive"),
     path("needs/", views.need_list, name="need_list"),
     path("needs/new/", views.need_create, name="need_create"),
-    path("needs/<int:pk>/", views.need_detail, name="need_detail"),
     path("needs/<int:pk>/edit/", views.need_edit, name="need_edit"),
     path("needs/<int:pk>/submit/", views.need_submit, name="need_submit"),
     path("needs/<int:pk>/withdraw/", views.need_withdraw, name="need_withdraw"),
-    path("needs/<int:pk>/after-declines/", views.need_after_declines, name="need_after_declines"),
     path(
         "needs/<int:pk>/revoke/<int:institution_id>/",
         views.need_revoke_access,

@@ -14,7 +14,8 @@ from accounts.forms import AccountForm
 from accounts.permissions import enterprise_member_required
 from accounts.views import invitation_accept_page
 from banks.models import Institution
-from matchmaking.selectors import need_matches_explained, need_near_misses
+from core.errors import ServiceError
+from core.views import show_refusal
 
 from . import services
 from .forms import (
@@ -27,28 +28,18 @@ from .forms import (
 from .models import EnterpriseInvitation, FinancingNeed
 from .selectors import (
     enterprise_for_user,
-    need_consent_rows,
     need_for_member,
-    need_timeline,
     needs_for_enterprise,
     project_for_member,
     projects_for_enterprise,
 )
-from .services import EDITABLE_NEED_STATUSES, EnterpriseError
-from .workflow import IllegalTransition
+from .services import EDITABLE_NEED_STATUSES
 
 NEEDS_PER_PAGE = 20
 
 
 def _membership(request):
     return request.user.enterprise_membership
-
-
-def _show_error(request, form, error: EnterpriseError):
-    if form is not None and error.field and error.field in form.fields:
-        form.add_error(error.field, error.message)
-    else:
-        messages.error(request, error.message)
 
 
 # --- Registration -------------------------------------------------------------------------------
@@ -73,9 +64,9 @@ def register(request):
                     name: enterprise_form.cleaned_data[name] for name in enterprise_form.Meta.fields
                 },
             )
-        except EnterpriseError as error:
+        except ServiceError as error:
             target = account_form if error.field == "username" else enterprise_form
-            _show_error(request, target, error)
+            show_refusal(request, error, target)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(
@@ -163,8 +154,8 @@ def members(request):
                 services.enterprise_invite_colleague(
                     enterprise=enterprise, actor=request.user, email=form.cleaned_data["email"]
                 )
-            except EnterpriseError as error:
-                _show_error(request, form, error)
+            except ServiceError as error:
+                show_refusal(request, error, form)
             else:
                 messages.success(request, _("Invitation sent to %(email)s.") % form.cleaned_data)
                 return redirect("enterprises:members")
@@ -190,7 +181,7 @@ def member_remove(request, user_id):
     member = get_object_or_404(enterprise.members.select_related("user"), user_id=user_id).user
     try:
         services.enterprise_remove_member(enterprise=enterprise, actor=request.user, member=member)
-    except EnterpriseError as error:
+    except ServiceError as error:
         messages.error(request, error.message)
     else:
         messages.success(
@@ -279,7 +270,7 @@ def need_create(request):
             need = services.financing_need_create(
                 enterprise=enterprise, actor=request.user, data=_need_form_data(form), submit=submit
             )
-        except (EnterpriseError, IllegalTransition) as error:
+        except ServiceError as error:
             messages.error(request, error.message)
         else:
             messages.success(
@@ -306,7 +297,7 @@ def need_edit(request, pk):
             need = services.financing_need_update(
                 need=need, actor=request.user, data=_need_form_data(form), submit=submit
             )
-        except (EnterpriseError, IllegalTransition) as error:
+        except ServiceError as error:
             messages.error(request, error.message)
         else:
             messages.success(request, _("Need saved."))
@@ -319,33 +310,13 @@ def need_edit(request, pk):
 
 
 @enterprise_member_required
-def need_detail(request, pk):
-    need = need_for_member(user=request.user, pk=pk)
-    return render(
-        request,
-        "enterprises/need_detail.html",
-        {
-            "need": need,
-            "timeline": need_timeline(need=need),
-            "matches": need_matches_explained(need=need, limit=20),
-            "near_misses": need_near_misses(need=need)
-            if need.status in EDITABLE_NEED_STATUSES
-            else [],
-            "consent_rows": need_consent_rows(need=need),
-            "leads": need.leads.select_related("institution", "product").order_by("-score"),
-            "editable": need.status in EDITABLE_NEED_STATUSES,
-        },
-    )
-
-
-@enterprise_member_required
 @require_POST
 def need_submit(request, pk):
     need = need_for_member(user=request.user, pk=pk)
     try:
         with transaction.atomic():
             services.financing_need_submit(need=need, actor=request.user)
-    except (EnterpriseError, IllegalTransition) as error:
+    except ServiceError as error:
         messages.error(request, error.message)
     else:
         messages.success(request, _("Need submitted."))
@@ -360,7 +331,7 @@ def need_withdraw(request, pk):
         services.financing_need_withdraw(
             need=need, actor=request.user, reason=request.POST.get("reason", "")[:300]
         )
-    except (EnterpriseError, IllegalTransition) as error:
+    except ServiceError as error:
         messages.error(request, error.message)
     else:
         messages.success(request, _("Need withdrawn. Institutions working on it were told."))
@@ -377,28 +348,3 @@ def need_revoke_access(request, pk, institution_id):
         request, _("%(institution)s can no longer see this need.") % {"institution": institution}
     )
     return redirect(f"{need.get_absolute_url()}#consent")
-
-
-@enterprise_member_required
-@require_POST
-def need_after_declines(request, pk):
-    """Every holder declined: the enterprise lets the need go to others, or closes it."""
-    from matchmaking.services import need_close_after_declines, need_release_to_other_institutions
-
-    need = need_for_member(user=request.user, pk=pk)
-    release = request.POST.get("answer") == "release"
-    try:
-        if release:
-            need_release_to_other_institutions(need=need, actor=request.user)
-        else:
-            need_close_after_declines(need=need, actor=request.user)
-    except (EnterpriseError, IllegalTransition) as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request,
-            _("The need goes to other matching institutions.")
-            if release
-            else _("The need is closed."),
-        )
-    return redirect(need)

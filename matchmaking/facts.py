@@ -4,23 +4,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from decimal import Decimal
 
-from django.db.models import Count, F, Max, Q
-from django.utils import timezone
+from django.db.models import Count, Max, Q
 
-from banks.models import Institution, LoanProduct
-from enterprises.models import (
-    OPEN_NEED_STATUSES,
-    Enterprise,
-    FinancingNeed,
-    NeedAccessRevocation,
-)
+from banks.models import LoanProduct
+from enterprises.models import OPEN_NEED_STATUSES, Enterprise, FinancingNeed, NeedAccessRevocation
 
-from .models import Lead, ScoringPolicy
+from .models import ScoringPolicy
 from .rules import (
     COLLATERAL_BITS,
-    DEFAULT_RESPONSE_RATE,
     LOAN_KIND_CODES,
     SIZE_BITS,
     TAG_BITS,
@@ -127,36 +119,6 @@ def need_facts(need_ids: Iterable[int] | None = None, *, queryset=None) -> list[
             )
         )
     return facts
-
-
-def institution_response_rates() -> dict[int, float]:
-    """Share of leads first contacted by their deadline, per institution (due or contacted ones)."""
-    now = timezone.now()
-    rows = (
-        Lead.objects.filter(Q(first_contacted_at__isnull=False) | Q(contact_due_at__lt=now))
-        .values("institution_id")
-        .annotate(
-            due=Count("id"),
-            on_time=Count("id", filter=Q(first_contacted_at__lte=F("contact_due_at"))),
-        )
-    )
-    return {row["institution_id"]: row["on_time"] / row["due"] for row in rows if row["due"]}
-
-
-def institution_response_rates_refresh() -> int:
-    """Store each institution's on-time rate (read by the matching factor); hourly in beat."""
-    rates = institution_response_rates()
-    now = timezone.now()
-    changed = []
-    for institution in Institution.objects.only("id", "response_rate"):
-        rate = Decimal(str(rates.get(institution.pk, DEFAULT_RESPONSE_RATE))).quantize(
-            Decimal("0.0001")
-        )
-        if institution.response_rate != rate:
-            institution.response_rate, institution.response_rate_updated_at = rate, now
-            changed.append(institution)
-    Institution.objects.bulk_update(changed, ["response_rate", "response_rate_updated_at"])
-    return len(changed)
 
 
 def product_facts(

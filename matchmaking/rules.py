@@ -18,8 +18,9 @@ import numpy as np
 from django.utils.translation import gettext as _
 
 from banks.models import PolicyTag
-from enterprises.models import Collateral, FinancingNeed
-from enterprises.sizing import SizeClass
+from core.reference import Collateral
+from core.sizing import SizeClass
+from enterprises.models import FinancingNeed
 
 NO_RATE_LIMIT_BP = 3600  # a need without a maximum rate accepts up to 36%
 DEFAULT_RESPONSE_RATE = 0.5  # an institution with no history is neither rewarded nor punished

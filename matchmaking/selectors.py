@@ -1,50 +1,22 @@
-from decimal import Decimal
+"""Reads of matches: a need's matched products with their explanations, and its near misses."""
 
-from django.db.models import Count, Sum
-from django.utils import timezone
+import dataclasses
 
-from enterprises.models import FinancingNeed
+import numpy as np
 
-from .models import LoanAgreement, Meeting
+from banks.models import LoanProduct
 
-
-def signed_totals() -> dict:
-    totals = LoanAgreement.objects.aggregate(amount=Sum("amount"), count=Count("id"))
-    return {"amount": totals["amount"] or Decimal("0.00"), "count": totals["count"]}
-
-
-def needs_by_status() -> dict[str, int]:
-    rows = FinancingNeed.objects.values_list("status").annotate(n=Count("id"))
-    return dict(rows)
-
-
-def meeting_signed_total(*, meeting: Meeting) -> Decimal:
-    return meeting.agreements.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
-
-
-def upcoming_meetings(*, limit: int = 5):
-    return Meeting.objects.filter(
-        starts_at__gte=timezone.now(), status=Meeting.Status.SCHEDULED
-    ).order_by("starts_at")[:limit]
-
-
-def past_meetings_with_totals(*, limit: int = 5):
-    return (
-        Meeting.objects.filter(status=Meeting.Status.HELD)
-        .annotate(signed_amount=Sum("agreements__amount"), signed_count=Count("agreements"))
-        .order_by("-starts_at")[:limit]
-    )
-
+from .engine import live_product_arrays
+from .facts import need_facts, product_facts, weights_current
+from .kernel import score_block
+from .models import Match
+from .rules import explain_pair
 
 # --- Matches and their explanations -------------------------------------------------------------
 
 
 def need_matches_explained(*, need, limit: int | None = None):
     """Stored matches of a need, best first, each with its per-criterion explanation."""
-    from .facts import need_facts, product_facts, weights_current
-    from .models import Match
-    from .rules import explain_pair
-
     matches = list(
         Match.objects.filter(need=need)
         .select_related("product__institution")
@@ -60,14 +32,6 @@ def need_matches_explained(*, need, limit: int | None = None):
 
 def need_near_misses(*, need, limit: int = 5):
     """Published products the need fails by exactly one rule it can act on, with the hint."""
-    import dataclasses
-
-    import numpy as np
-
-    from .engine import live_product_arrays, score_block
-    from .facts import need_facts, weights_current
-    from .rules import explain_pair
-
     weights = weights_current()
     facts = need_facts([need.pk])
     arrays = live_product_arrays()
@@ -83,55 +47,16 @@ def need_near_misses(*, need, limit: int = 5):
         result = explain_pair(hypothetical, products[index], weights)
         if result.is_near_miss:
             results.append((arrays.facts[index], result))
-    from banks.models import LoanProduct
-
     by_id = LoanProduct.objects.select_related("institution").in_bulk([p.id for p, _r in results])
     return [(by_id[p.id], r) for p, r in results[:limit]]
 
 
-# --- Leads ----------------------------------------------------------------------------------------
-
-
-def overdue_leads_q(now=None):
-    """Leads whose first contact is late: not yet contacted after the deadline."""
-    from django.db.models import Q
-
-    from .models import Lead
-
-    now = now or timezone.now()
-    return Q(
-        first_contacted_at__isnull=True,
-        status__in=[Lead.Status.NEW, Lead.Status.CLAIMED],
-        contact_due_at__lt=now,
-    )
-
-
-def overdue_leads_by_institution(*, now=None):
-    """[(institution, [lead, ...]), ...] for every institution with overdue leads."""
-    from itertools import groupby
-
-    from .models import Lead
-
-    leads = (
-        Lead.objects.filter(overdue_leads_q(now))
-        .select_related("institution", "need__enterprise")
-        .order_by("institution_id", "contact_due_at")
-    )
-    return [
-        (institution, list(group))
-        for institution, group in groupby(leads, key=lambda lead: lead.institution)
-    ]
-
-
-def lead_explanation(*, lead):
-    """The per-criterion explanation of the lead's best product for its need."""
-    from .facts import need_facts, product_facts, weights_current
-    from .rules import explain_pair
-
-    if lead.product_id is None:
+def pair_explanation(*, need_id: int, product_id: int | None):
+    """The per-criterion explanation of one product for one need (None if either is gone)."""
+    if product_id is None:
         return None
-    needs = need_facts([lead.need_id])
-    products = product_facts([lead.product_id], live_only=False)
+    needs = need_facts([need_id])
+    products = product_facts([product_id], live_only=False)
     if not needs or not products:
         return None
     return explain_pair(needs[0], products[0], weights_current())

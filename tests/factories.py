@@ -8,17 +8,12 @@ from django.utils import timezone
 
 from accounts.models import User
 from banks.models import Institution, LoanProduct, Officer
-from enterprises.models import (
-    Enterprise,
-    EnterpriseMembership,
-    FinancingNeed,
-    IndustryChain,
-    IndustryCluster,
-    Project,
-)
-from enterprises.sizing import Industry
-from enterprises.uscc import make_uscc
-from matchmaking.models import Lead, Meeting
+from core.models import IndustryChain, IndustryCluster
+from core.sizing import Industry
+from core.uscc import make_uscc
+from enterprises.models import Enterprise, EnterpriseMembership, FinancingNeed, Project
+from leads.models import Lead
+from meetings.models import Meeting
 
 
 class UserFactory(factory.django.DjangoModelFactory):

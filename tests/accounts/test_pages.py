@@ -9,8 +9,8 @@ pytestmark = pytest.mark.django_db
 ROLE_HOMES = {
     "enterprise_member": "enterprises:home",
     "officer_user": "banks:home",
-    "finance_user": "matchmaking:office_home",
-    "bureau_user": "matchmaking:office_home",
+    "finance_user": "office:office_home",
+    "bureau_user": "office:office_home",
 }
 
 
@@ -38,9 +38,7 @@ def test_the_language_switch_turns_the_portal_english(csrf_client):
     assert "登录" not in response.content.decode()
 
 
-@pytest.mark.parametrize(
-    "name", ["home", "enterprises:home", "banks:home", "matchmaking:office_home"]
-)
+@pytest.mark.parametrize("name", ["home", "enterprises:home", "banks:home", "office:office_home"])
 def test_anonymous_visitors_are_sent_to_login(client, name):
     response = client.get(reverse(name))
     assert response.status_code == 302
@@ -83,14 +81,14 @@ def test_each_role_has_a_home_page(request, client, persona, url_name):
     ("persona", "url_name"),
     [
         ("enterprise_member", "banks:home"),
-        ("enterprise_member", "matchmaking:office_home"),
+        ("enterprise_member", "office:office_home"),
         ("officer_user", "enterprises:home"),
-        ("officer_user", "matchmaking:office_home"),
+        ("officer_user", "office:office_home"),
         ("finance_user", "enterprises:home"),
         ("finance_user", "banks:home"),
         ("outsider", "enterprises:home"),
         ("outsider", "banks:home"),
-        ("outsider", "matchmaking:office_home"),
+        ("outsider", "office:office_home"),
     ],
 )
 def test_other_roles_are_refused(request, client, persona, url_name):
@@ -115,5 +113,5 @@ def test_enterprise_home_shows_its_size_class_and_why(client, enterprise_member,
 def test_office_home_shows_the_signed_total_in_yi(client, finance_user):
     call_command("seed_demo", stdout=StringIO())
     client.force_login(finance_user)
-    body = client.get(reverse("matchmaking:office_home")).content.decode()
+    body = client.get(reverse("office:office_home")).content.decode()
     assert "7.48亿元" in body

@@ -1,9 +1,10 @@
 import pytest
 from django.urls import reverse
 
+from core.models import PortalSettings
+from leads.models import Lead
+from leads.services import ServiceError, lead_take
 from matchmaking.engine import rescore_need
-from matchmaking.models import Lead, PortalSettings
-from matchmaking.services import MatchmakingError, lead_take
 from tests.conftest import csrf_post
 from tests.factories import FinancingNeedFactory, InstitutionFactory, LoanProductFactory
 
@@ -69,5 +70,5 @@ def test_the_cap_is_a_finance_office_setting(officer_user, crowded_need):
     PortalSettings.objects.filter(pk=1).update(contact_cap=4)
     lead = lead_take(need=crowded_need, officer=officer_user.officer)
     assert lead.status == Lead.Status.CLAIMED
-    with pytest.raises(MatchmakingError):
+    with pytest.raises(ServiceError):
         lead_take(need=crowded_need, officer=officer_user.officer)

@@ -5,9 +5,10 @@ import pytest
 from django.conf import settings
 
 from accounts.models import Notice
+from core.models import PortalSettings
+from leads.models import Lead
+from leads.services import overdue_reminders_send
 from matchmaking.engine import rescore_need
-from matchmaking.models import Lead, PortalSettings
-from matchmaking.services import overdue_reminders_send
 from tests.factories import FinancingNeedFactory, LeadFactory, LoanProductFactory
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +23,7 @@ def test_a_new_lead_is_due_at_the_end_of_the_third_working_day(time_machine=None
     received = lead.received_at.astimezone(SHANGHAI).date()
     due = lead.contact_due_at.astimezone(SHANGHAI)
     assert due.time() == dt.time.max
-    from matchmaking.workdays import add_working_days
+    from core.workdays import add_working_days
 
     assert due.date() == add_working_days(received, 3)
 
@@ -35,7 +36,7 @@ def test_the_office_sets_how_many_working_days(db):
     need = FinancingNeedFactory(status="submitted")
     rescore_need(need.pk)
     lead = Lead.objects.get(need=need)
-    from matchmaking.workdays import add_working_days
+    from core.workdays import add_working_days
 
     assert lead.contact_due_at.astimezone(SHANGHAI).date() == add_working_days(
         lead.received_at.astimezone(SHANGHAI).date(), 5

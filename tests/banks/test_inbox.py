@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from matchmaking.models import Lead
+from leads.models import Lead
 from tests.factories import (
     EnterpriseFactory,
     FinancingNeedFactory,

@@ -6,11 +6,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Notice
+from core.workflow import IllegalTransition
 from enterprises.models import FinancingNeed
-from enterprises.workflow import IllegalTransition
-from matchmaking.models import Lead, LeadEvent, LoanAgreement
-from matchmaking.services import (
-    MatchmakingError,
+from leads.models import Lead, LoanAgreement
+from leads.services import (
+    ServiceError,
     lead_approve,
     lead_assign,
     lead_claim,
@@ -21,6 +21,7 @@ from matchmaking.services import (
     loan_agreement_sign,
     need_release_to_other_institutions,
 )
+from matchmaking.models import LeadEvent
 from tests.conftest import csrf_post
 from tests.factories import FinancingNeedFactory, LeadFactory, OfficerFactory
 
@@ -78,7 +79,7 @@ def test_asking_for_information_needs_a_note_and_reaches_the_enterprise(
 ):
     lead_claim(lead=lead, officer=officer)
     lead_record_contact(lead=lead, officer=officer)
-    with pytest.raises(MatchmakingError):
+    with pytest.raises(ServiceError):
         lead_request_info(lead=lead, officer=officer, note=" ")
     lead_request_info(lead=lead, officer=officer, note="请补充近三年财务报表")
     notice = Notice.objects.get(user=enterprise_member, title__endswith="需要补充材料")
@@ -125,7 +126,7 @@ def test_a_contract_number_is_used_once_per_institution(officer, enterprise):
         status="approved",
     )
     _sign(first, officer)
-    with pytest.raises(MatchmakingError) as info:
+    with pytest.raises(ServiceError) as info:
         _sign(second, officer)
     assert info.value.field == "contract_number"
     second.refresh_from_db()
@@ -136,15 +137,15 @@ def test_a_future_signing_date_is_refused(lead, officer):
     Lead.objects.filter(pk=lead.pk).update(status="approved")
     lead.need.status = "in_progress"
     lead.need.save()
-    with pytest.raises(MatchmakingError) as info:
+    with pytest.raises(ServiceError) as info:
         _sign(lead, officer, signed_on=timezone.localdate() + dt.timedelta(days=1))
     assert info.value.field == "signed_on"
 
 
 def test_declining_needs_a_reason_from_the_list(lead, officer):
-    with pytest.raises(MatchmakingError):
+    with pytest.raises(ServiceError):
         lead_decline(lead=lead, officer=officer, reason="because")
-    with pytest.raises(MatchmakingError):
+    with pytest.raises(ServiceError):
         lead_decline(lead=lead, officer=officer, reason="other", note="")
     lead_decline(lead=lead, officer=officer, reason="collateral", note="抵押物不足")
     lead.refresh_from_db()
@@ -194,7 +195,7 @@ def test_assigning_to_a_colleague(lead, officer):
 
 
 def test_assigning_to_another_institutions_officer_is_refused(lead, officer, other_officer_user):
-    with pytest.raises(MatchmakingError):
+    with pytest.raises(ServiceError):
         lead_assign(lead=lead, officer=officer, assignee=other_officer_user.officer)
 
 
@@ -207,7 +208,7 @@ def test_recorded_steps_cannot_be_edited(lead, officer):
 
 
 def test_an_officer_of_another_institution_cannot_act(lead, other_officer_user):
-    with pytest.raises(MatchmakingError):
+    with pytest.raises(ServiceError):
         lead_claim(lead=lead, officer=other_officer_user.officer)
     lead.refresh_from_db()
     assert lead.status == Lead.Status.NEW

@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from banks.models import Officer, OfficerInvitation
 from banks.services import officer_invitation_email
-from matchmaking.models import Lead
+from leads.models import Lead
 from tests.conftest import csrf_post
 from tests.factories import LeadFactory, OfficerFactory
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 from accounts.models import Notice
 from banks.models import LoanProduct
 from banks.services import loan_product_review
-from enterprises.workflow import IllegalTransition
+from core.workflow import IllegalTransition
 from tests.conftest import csrf_post
 from tests.factories import IndustryChainFactory, LoanProductFactory
 
@@ -100,7 +100,7 @@ def test_returning_needs_a_reason(finance_user, institution):
 def test_only_the_finance_office_reviews(client, bureau_user, institution):
     product = LoanProductFactory(institution=institution, status="submitted")
     client.force_login(bureau_user)
-    client.post(reverse("matchmaking:product_review", args=[product.pk]), {"decision": "publish"})
+    client.post(reverse("office:product_review", args=[product.pk]), {"decision": "publish"})
     product.refresh_from_db()
     assert product.status == LoanProduct.Status.SUBMITTED
 

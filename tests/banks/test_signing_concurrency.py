@@ -7,8 +7,8 @@ import pytest
 from django.db import connection, connections
 from django.utils import timezone
 
-from matchmaking.models import Lead, LoanAgreement
-from matchmaking.services import MatchmakingError, loan_agreement_sign
+from leads.models import Lead, LoanAgreement
+from leads.services import ServiceError, loan_agreement_sign
 from tests.conftest import service_missing
 from tests.factories import FinancingNeedFactory, LeadFactory, OfficerFactory
 
@@ -36,7 +36,7 @@ def test_two_officers_signing_at_once_make_one_agreement():
                 contract_number=number,
             )
             outcomes.append("signed")
-        except MatchmakingError as error:
+        except ServiceError as error:
             outcomes.append(error.message)
         finally:
             connections.close_all()

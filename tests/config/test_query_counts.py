@@ -3,9 +3,9 @@
 import pytest
 from django.urls import reverse
 
+from leads.services import lead_claim, lead_record_contact, lead_request_info
 from matchmaking.engine import rescore_need
 from matchmaking.models import LeadEvent
-from matchmaking.services import lead_claim, lead_record_contact, lead_request_info
 from tests.factories import (
     FinancingNeedFactory,
     InstitutionFactory,

@@ -3,8 +3,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from core.uscc import make_uscc
 from enterprises.models import Enterprise, FinancingNeed
-from enterprises.uscc import make_uscc
 from tests.factories import IndustryChainFactory, InstitutionFactory, LoanProductFactory
 
 from .conftest import log_in, log_out

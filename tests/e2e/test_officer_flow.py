@@ -1,7 +1,7 @@
 import pytest
 
+from leads.models import Lead, LoanAgreement
 from matchmaking.engine import rescore_need
-from matchmaking.models import Lead, LoanAgreement
 from tests.factories import (
     EnterpriseMemberFactory,
     FinancingNeedFactory,

@@ -127,7 +127,9 @@ def test_only_the_enterprise_admin_removes_colleagues(client, enterprise_member,
     assert not colleague.is_active and not enterprise.members.filter(user=colleague).exists()
 
 
-def test_another_enterprise_cannot_remove_a_member(client, other_enterprise_member, enterprise_member):
+def test_another_enterprise_cannot_remove_a_member(
+    client, other_enterprise_member, enterprise_member
+):
     client.force_login(other_enterprise_member)
     response = client.post(reverse("enterprises:member_remove", args=[enterprise_member.pk]))
     assert response.status_code == 404
@@ -139,7 +141,9 @@ def test_another_enterprise_cannot_remove_a_member(client, other_enterprise_memb
 def test_outsiders_cannot_answer_for_a_declined_need(request, client, enterprise, persona):
     need = FinancingNeedFactory(enterprise=enterprise, status="all_declined")
     client.force_login(request.getfixturevalue(persona))
-    response = client.post(reverse("enterprises:need_after_declines", args=[need.pk]), {"answer": "close"})
+    response = client.post(
+        reverse("enterprises:need_after_declines", args=[need.pk]), {"answer": "close"}
+    )
     assert response.status_code in (403, 404)
     need.refresh_from_db()
     assert need.status == "all_declined"

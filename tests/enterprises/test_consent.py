@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from enterprises.models import NeedAccessRevocation
 from enterprises.services import need_access_record
-from matchmaking.models import Lead
+from leads.models import Lead
 from tests.conftest import csrf_post
 from tests.factories import FinancingNeedFactory, LeadFactory, OfficerFactory
 

@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from enterprises.forms import WanField
+from core.forms import WanField
 from tests.factories import FinancingNeedFactory
 
 

@@ -4,9 +4,9 @@ import itertools
 
 import pytest
 
+from core.workflow import IllegalTransition
 from enterprises.models import FinancingNeed, FinancingNeedEvent
 from enterprises.services import financing_need_transition
-from enterprises.workflow import IllegalTransition
 from tests.factories import FinancingNeedFactory
 
 S = FinancingNeed.Status

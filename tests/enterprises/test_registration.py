@@ -2,8 +2,8 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Notice, User
+from core.uscc import make_uscc
 from enterprises.models import Enterprise, EnterpriseMembership
-from enterprises.uscc import make_uscc
 from tests.conftest import csrf_post
 from tests.factories import EnterpriseFactory, IndustryChainFactory
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from enterprises.sizing import classify
+from core.sizing import classify
 
 X, Y, Z = "employees", "revenue", "assets"
 # industry: {measure: (large, medium, small) lower bounds}; X persons, Y and Z in 万元

@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from enterprises.uscc import compact_uscc, make_uscc, validate_uscc
+from core.uscc import compact_uscc, make_uscc, validate_uscc
 
 VALID = make_uscc("91510100MA6CB1234")
 

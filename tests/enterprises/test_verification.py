@@ -20,14 +20,14 @@ def _enterprise(user):
 
 def test_the_queue_lists_pending_enterprises(client, finance_user, pending_member):
     client.force_login(finance_user)
-    response = client.get(reverse("matchmaking:verification_queue"))
+    response = client.get(reverse("office:verification_queue"))
     assert _enterprise(pending_member).name in response.content.decode()
 
 
 def test_the_finance_office_approves(web_as, finance_user, pending_member):
     enterprise = _enterprise(pending_member)
     web = web_as(finance_user)
-    url = reverse("matchmaking:verification_detail", args=[enterprise.pk])
+    url = reverse("office:verification_detail", args=[enterprise.pk])
     csrf_post(web, url, {"decision": "approve"})
     enterprise.refresh_from_db()
     assert enterprise.verification_status == Enterprise.VerificationStatus.VERIFIED
@@ -38,7 +38,7 @@ def test_the_finance_office_approves(web_as, finance_user, pending_member):
 def test_rejection_needs_a_reason(web_as, finance_user, pending_member):
     enterprise = _enterprise(pending_member)
     web = web_as(finance_user)
-    url = reverse("matchmaking:verification_detail", args=[enterprise.pk])
+    url = reverse("office:verification_detail", args=[enterprise.pk])
     response = csrf_post(web, url, {"decision": "reject", "reason": ""})
     assert "请填写不通过的原因" in response.content.decode()
     enterprise.refresh_from_db()
@@ -48,7 +48,7 @@ def test_rejection_needs_a_reason(web_as, finance_user, pending_member):
 def test_rejection_with_a_reason_tells_the_enterprise(web_as, finance_user, pending_member):
     enterprise = _enterprise(pending_member)
     web = web_as(finance_user)
-    url = reverse("matchmaking:verification_detail", args=[enterprise.pk])
+    url = reverse("office:verification_detail", args=[enterprise.pk])
     csrf_post(web, url, {"decision": "reject", "reason": "营业执照信息不符"})
     enterprise.refresh_from_db()
     assert enterprise.verification_status == Enterprise.VerificationStatus.REJECTED
@@ -82,7 +82,7 @@ def test_a_corrected_profile_goes_back_to_the_queue(web_as, pending_member):
 def test_a_bureau_can_look_but_not_decide(web_as, bureau_user, pending_member):
     enterprise = _enterprise(pending_member)
     web = web_as(bureau_user)
-    url = reverse("matchmaking:verification_detail", args=[enterprise.pk])
+    url = reverse("office:verification_detail", args=[enterprise.pk])
     assert web.get(url).status_code == 200
     csrf_post(web, url, {"decision": "approve"})
     enterprise.refresh_from_db()
@@ -93,14 +93,13 @@ def test_a_bureau_can_look_but_not_decide(web_as, bureau_user, pending_member):
 def test_non_government_cannot_open_the_queue(request, client, persona, pending_member):
     client.force_login(request.getfixturevalue(persona))
     enterprise = _enterprise(pending_member)
-    assert client.get(reverse("matchmaking:verification_queue")).status_code == 403
+    assert client.get(reverse("office:verification_queue")).status_code == 403
     assert (
-        client.get(reverse("matchmaking:verification_detail", args=[enterprise.pk])).status_code
-        == 403
+        client.get(reverse("office:verification_detail", args=[enterprise.pk])).status_code == 403
     )
     assert (
         client.post(
-            reverse("matchmaking:verification_detail", args=[enterprise.pk]),
+            reverse("office:verification_detail", args=[enterprise.pk]),
             {"decision": "approve"},
         ).status_code
         == 403
@@ -112,9 +111,9 @@ def test_government_staff_mark_key_projects(web_as, bureau_user):
     web = web_as(bureau_user)
     csrf_post(
         web,
-        reverse("matchmaking:project_key_flag", args=[project.pk]),
+        reverse("office:project_key_flag", args=[project.pk]),
         {"is_key": "1"},
-        form_url=reverse("matchmaking:verification_detail", args=[project.enterprise_id]),
+        form_url=reverse("office:verification_detail", args=[project.enterprise_id]),
     )
     project.refresh_from_db()
     assert project.is_key_project
@@ -123,9 +122,7 @@ def test_government_staff_mark_key_projects(web_as, bureau_user):
 def test_an_enterprise_cannot_mark_its_own_key_project(client, enterprise_member, enterprise):
     project = ProjectFactory(enterprise=enterprise)
     client.force_login(enterprise_member)
-    response = client.post(
-        reverse("matchmaking:project_key_flag", args=[project.pk]), {"is_key": "1"}
-    )
+    response = client.post(reverse("office:project_key_flag", args=[project.pk]), {"is_key": "1"})
     assert response.status_code == 403
     # Nor through the project form: the flag is not one of its fields.
     client.post(

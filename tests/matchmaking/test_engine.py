@@ -9,9 +9,10 @@ from django.core.management import call_command
 from django.db import connection, connections
 
 from enterprises.models import FinancingNeed
+from leads.models import Lead
 from matchmaking.engine import recompute_all, rescore_need, rescore_product
 from matchmaking.facts import need_facts, product_facts, weights_current
-from matchmaking.models import Lead, Match, ScoringPolicy
+from matchmaking.models import Match, ScoringPolicy
 from matchmaking.rules import explain_pair
 from tests.conftest import service_missing, wait_for
 from tests.factories import (
@@ -207,7 +208,7 @@ def test_changing_weights_is_recorded_and_queues_a_full_recompute(
         "note": "向首贷倾斜",
     }
     with django_capture_on_commit_callbacks() as callbacks:
-        csrf_post(web, reverse("matchmaking:scoring_policy"), data)
+        csrf_post(web, reverse("office:scoring_policy"), data)
     policy = ScoringPolicy.current()
     assert (policy.weight_policy, policy.min_score, policy.created_by) == (
         30,
@@ -215,7 +216,7 @@ def test_changing_weights_is_recorded_and_queues_a_full_recompute(
         finance_user,
     )
     assert len(callbacks) == 1
-    assert "向首贷倾斜" in web.get(reverse("matchmaking:scoring_policy")).content.decode()
+    assert "向首贷倾斜" in web.get(reverse("office:scoring_policy")).content.decode()
 
 
 @pytest.mark.django_db
@@ -237,7 +238,7 @@ def test_all_zero_weights_are_refused_on_the_page(web_as, finance_user):
         "0",
     )
     response = csrf_post(
-        web, reverse("matchmaking:scoring_policy"), {**zero, "min_score": "60", "top_k": "20"}
+        web, reverse("office:scoring_policy"), {**zero, "min_score": "60", "top_k": "20"}
     )
     assert "至少一项权重须大于零" in response.content.decode()
     assert not ScoringPolicy.objects.exists()
@@ -249,7 +250,7 @@ def test_only_the_finance_office_changes_weights(client, bureau_user, officer_us
 
     for user in (bureau_user, officer_user):
         client.force_login(user)
-        assert client.get(reverse("matchmaking:scoring_policy")).status_code == 403
+        assert client.get(reverse("office:scoring_policy")).status_code == 403
 
 
 @pytest.mark.django_db

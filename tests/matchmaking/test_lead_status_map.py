@@ -3,9 +3,10 @@ import itertools
 import pytest
 
 from banks.models import PRODUCT_TRANSITIONS, LoanProduct
-from enterprises.workflow import IllegalTransition
-from matchmaking.models import Lead, LeadEvent
-from matchmaking.services import lead_transition
+from core.workflow import IllegalTransition
+from leads.models import Lead
+from leads.services import lead_transition
+from matchmaking.models import LeadEvent
 from tests.factories import LeadFactory
 
 L = Lead.Status

@@ -15,14 +15,14 @@ def doors():
     enterprise = EnterpriseFactory(verification_status="pending")
     project = ProjectFactory()
     return [
-        ("get", reverse("matchmaking:office_home")),
-        ("get", reverse("matchmaking:verification_queue")),
-        ("get", reverse("matchmaking:verification_detail", args=[enterprise.pk])),
-        ("post", reverse("matchmaking:project_key_flag", args=[project.pk])),
-        ("get", reverse("matchmaking:product_review_queue")),
-        ("get", reverse("matchmaking:product_review", args=[product.pk])),
-        ("post", reverse("matchmaking:product_review", args=[product.pk])),
-        ("get", reverse("matchmaking:scoring_policy")),
+        ("get", reverse("office:office_home")),
+        ("get", reverse("office:verification_queue")),
+        ("get", reverse("office:verification_detail", args=[enterprise.pk])),
+        ("post", reverse("office:project_key_flag", args=[project.pk])),
+        ("get", reverse("office:product_review_queue")),
+        ("get", reverse("office:product_review", args=[product.pk])),
+        ("post", reverse("office:product_review", args=[product.pk])),
+        ("get", reverse("office:scoring_policy")),
     ]
 
 
@@ -52,10 +52,10 @@ def test_a_publishing_decision_through_the_page(client, finance_user, officer_us
     product = LoanProductFactory(institution=institution, status="submitted")
     client.force_login(finance_user)
     response = client.post(
-        reverse("matchmaking:product_review", args=[product.pk]), {"decision": "return", "note": ""}
+        reverse("office:product_review", args=[product.pk]), {"decision": "return", "note": ""}
     )
     assert "请写明需要机构修改的内容" in response.content.decode()
-    client.post(reverse("matchmaking:product_review", args=[product.pk]), {"decision": "publish"})
+    client.post(reverse("office:product_review", args=[product.pk]), {"decision": "publish"})
     product.refresh_from_db()
     assert product.status == "published"
 

@@ -7,7 +7,7 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from matchmaking.engine import ProductArrays, score_block, select_top
+from matchmaking.kernel import ProductArrays, score_block, select_top
 from matchmaking.rules import (
     COLLATERAL_BITS,
     LOAN_KIND_CODES,

@@ -7,9 +7,10 @@ from django.core import serializers
 from django.core.management import call_command
 from django.db.models import Sum
 
+from core.uscc import validate_uscc
 from enterprises.models import Enterprise
-from enterprises.uscc import validate_uscc
-from matchmaking.models import LoanAgreement, Meeting
+from leads.models import LoanAgreement
+from meetings.models import Meeting
 
 pytestmark = pytest.mark.django_db
 

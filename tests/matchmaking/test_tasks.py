@@ -5,8 +5,8 @@ import datetime as dt
 from django.conf import settings
 
 from config.celery import app
-from matchmaking.models import CalendarDay
-from matchmaking.tasks import sync_working_day_calendar
+from core.models import CalendarDay
+from core.tasks import sync_working_day_calendar
 
 
 def test_calendar_sync_runs_on_a_real_worker(celery_worker):

@@ -3,8 +3,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from matchmaking.models import CalendarDay
-from matchmaking.workdays import (
+from core.models import CalendarDay
+from core.workdays import (
     add_working_days,
     calendar_sync_from_library,
     is_workday,

@@ -1,0 +1,67 @@
+"""The house style of every form: Bootstrap classes, ISO date pickers and amounts in 万元."""
+
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .money import FEN, WAN
+
+
+def _bootstrap(form):
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
+            widget.attrs["class"] = "form-check-input"
+            continue
+        css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+        if isinstance(widget, forms.CheckboxInput):
+            css = "form-check-input"
+        widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
+
+
+class DatePicker(forms.DateInput):
+    """The browser's date picker, which reads and writes ISO dates whatever the language."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class PortalFormMixin:
+    """Bootstrap classes on every widget; errors are shown beside each field."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _bootstrap(self)
+
+
+class WanField(forms.DecimalField):
+    """Entered and shown in 万元, stored in yuan: converted exactly with Decimal."""
+
+    def __init__(self, *, max_wan=None, min_wan=None, **kwargs):
+        kwargs.setdefault("decimal_places", 6)
+        kwargs.setdefault("max_digits", 18)
+        super().__init__(min_value=min_wan, max_value=max_wan, **kwargs)
+        self.widget.attrs.setdefault("step", "0.01")
+        self.widget.attrs.setdefault("inputmode", "decimal")
+
+    def prepare_value(self, value):
+        # Initial data is in yuan; a re-shown bound value is already in 万元 (a string).
+        if isinstance(value, Decimal):
+            return format((value / WAN).normalize(), "f")
+        return value
+
+    def clean(self, value):
+        wan = super().clean(value)
+        if wan is None:
+            return None
+        yuan = wan * WAN
+        if yuan != yuan.quantize(FEN):
+            raise ValidationError(
+                _("Enter at most 6 decimal places of ten-thousand yuan (down to one fen)."),
+                code="precision",
+            )
+        return yuan.quantize(FEN)

@@ -1,0 +1,194 @@
+"""Reference data and tools every app uses: the district's industry classification, the working-day
+calendar, the finance office's settings and the audit log."""
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class IndustryCluster(models.Model):
+    """One of the district's industry clusters (产业集群)."""
+
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        verbose_name = _("industry cluster")
+        verbose_name_plural = _("industry clusters")
+
+    def __str__(self):
+        return self.name
+
+
+class IndustryChain(models.Model):
+    """One of the district's growth industry chains (成长型产业链)."""
+
+    cluster = models.ForeignKey(
+        IndustryCluster, on_delete=models.PROTECT, related_name="chains", verbose_name=_("cluster")
+    )
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    is_key_chain = models.BooleanField(
+        _("key chain"), default=False, help_text=_("A chain the district gives priority to.")
+    )
+    lead_official = models.CharField(_("responsible district leader"), max_length=50, blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        verbose_name = _("industry chain")
+        verbose_name_plural = _("industry chains")
+
+    def __str__(self):
+        return self.name
+
+
+class PortalSettings(models.Model):
+    """The finance office's settings: one row, edited in the admin; changes are audited."""
+
+    response_working_days = models.PositiveSmallIntegerField(
+        _("working days to first contact"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+    )
+    contact_cap = models.PositiveSmallIntegerField(
+        _("institutions that may hold one need at once"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("updated by"),
+    )
+
+    class Meta:
+        verbose_name = _("portal settings")
+        verbose_name_plural = _("portal settings")
+
+    def __str__(self):
+        return str(_("Portal settings"))
+
+    @classmethod
+    def load(cls) -> "PortalSettings":
+        obj, _created = cls.objects.get_or_create(pk=1)
+        return obj
+
+
+class CalendarDay(models.Model):
+    """A day that differs from the Monday-to-Friday rule: a holiday or a make-up workday.
+
+    Filled from chinesecalendar for the years it covers; the finance office adds the State
+    Council's notice for later years by hand. Days not listed follow the weekday rule.
+    """
+
+    class Source(models.TextChoices):
+        LIBRARY = "library", _("chinesecalendar")
+        MANUAL = "manual", _("Entered by the finance office")
+
+    date = models.DateField(_("date"), unique=True)
+    is_workday = models.BooleanField(_("working day"))
+    name = models.CharField(_("name"), max_length=50, blank=True)
+    source = models.CharField(
+        _("source"), max_length=10, choices=Source.choices, default=Source.MANUAL
+    )
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("holiday or make-up workday")
+        verbose_name_plural = _("holidays and make-up workdays")
+
+    def __str__(self):
+        return f"{self.date} {self.name}"
+
+
+class AuditEventQuerySet(models.QuerySet):
+    """The audit log is evidence: rows are appended, never changed or removed in bulk either."""
+
+    def update(self, **kwargs):
+        raise PermissionError("Audit events cannot be changed.")
+
+    def delete(self):
+        raise PermissionError("Audit events cannot be deleted.")
+
+
+class AuditEvent(models.Model):
+    """One recorded change of state (全程留痕): who, in what role, when, on what, from what to what.
+
+    Written only through ``core.audit.audit_record``; append-only. ``actor`` is empty for changes
+    the system made by itself (bulk matching, a need closed elsewhere). ``thread`` groups the
+    events a timeline shows together: a lead's events belong to its need's thread.
+    """
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("Created")
+        STATUS = "status", _("Status change")
+        CHANGED = "changed", _("Changed")
+        ASSIGNED = "assigned", _("Assigned")
+        NOTE = "note", _("Note")
+        VERIFIED = "verified", _("Verified")
+        REJECTED = "rejected", _("Rejected")
+        REVIEWED = "reviewed", _("Reviewed")
+        ACCESS_REVOKED = "access_revoked", _("Access withdrawn")
+
+    SYSTEM_ROLE = "system"
+
+    created_at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    actor_role = models.CharField(_("role"), max_length=40)
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, related_name="+", verbose_name=_("object type")
+    )
+    object_id = models.PositiveBigIntegerField(_("object id"))
+    object_repr = models.CharField(_("object"), max_length=200)
+    thread_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    thread_id = models.PositiveBigIntegerField(null=True, blank=True)
+    from_state = models.CharField(_("from"), max_length=30, blank=True)
+    to_state = models.CharField(_("to"), max_length=30, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        indexes = [
+            models.Index(fields=["content_type", "object_id"]),
+            models.Index(fields=["thread_type", "thread_id"]),
+        ]
+
+    def __str__(self):
+        return f"{self.object_repr}: {self.from_state} → {self.to_state}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("Audit events cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Audit events cannot be deleted.")
+
+    @property
+    def is_system(self) -> bool:
+        return self.actor_role == self.SYSTEM_ROLE

@@ -1,0 +1,9 @@
+from celery import shared_task
+
+from .workdays import calendar_sync_from_library
+
+
+@shared_task(name="core.tasks.sync_working_day_calendar")
+def sync_working_day_calendar() -> int:
+    """Keep the holiday table filled from chinesecalendar; safe to run any number of times."""
+    return calendar_sync_from_library()

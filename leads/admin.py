@@ -1,0 +1,45 @@
+"""Leads and agreements in the admin: readable, never moved around the services."""
+
+from django.contrib import admin
+
+from .models import Lead, LoanAgreement
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Lead)
+class LeadAdmin(ReadOnlyAdmin):
+    """A lead's status, holder and deadlines change only through the lead services."""
+
+    list_display = ("need", "institution", "score", "status", "assigned_to", "contact_due_at")
+    list_filter = ("status", "institution", "decline_reason")
+    search_fields = ("need__enterprise__name", "institution__name")
+    raw_id_fields = ("need", "product", "assigned_to")
+
+
+@admin.register(LoanAgreement)
+class LoanAgreementAdmin(ReadOnlyAdmin):
+    """Agreements are recorded by officers through signing; corrections are a later, audited flow."""
+
+    list_display = (
+        "contract_number",
+        "institution",
+        "amount",
+        "rate",
+        "term_months",
+        "signed_on",
+        "meeting",
+    )
+    list_filter = ("institution", "meeting", "signed_on")
+    search_fields = ("contract_number", "lead__need__enterprise__name")
+    raw_id_fields = ("lead",)
+    date_hierarchy = "signed_on"

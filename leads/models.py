@@ -1,0 +1,229 @@
+"""A lead's whole life: an institution's work on one need, from allocation to the signed agreement."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from banks.models import Institution, LoanProduct, Officer
+from core.workflow import TransitionMap
+from enterprises.models import FinancingNeed
+from meetings.models import Meeting
+
+
+class Lead(models.Model):
+    """An institution's work on one need."""
+
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        CLAIMED = "claimed", _("Claimed")
+        CONTACTED = "contacted", _("Contacted")
+        INFO_REQUESTED = "info_requested", _("More information requested")
+        UNDER_REVIEW = "under_review", _("Under review")
+        APPROVED = "approved", _("Approved")
+        DECLINED = "declined", _("Declined")
+        SIGNED = "signed", _("Signed")
+        CLOSED = "closed", _("Closed")
+
+    class DeclineReason(models.TextChoices):
+        AMOUNT = "amount", _("Amount outside what we can lend")
+        CREDIT_RECORD = "credit_record", _("Credit record does not qualify")
+        COLLATERAL = "collateral", _("Collateral insufficient")
+        FINANCIALS = "financials", _("Financial condition does not qualify")
+        INDUSTRY_POLICY = "industry_policy", _("Industry policy restriction")
+        ENTERPRISE_WITHDREW = "enterprise_withdrew", _("Enterprise no longer needs it")
+        UNREACHABLE = "unreachable", _("Enterprise could not be reached")
+        OTHER = "other", _("Other")
+
+    # Indexes are chosen for the inbox and the engine's bulk inserts: the unique (need,
+    # institution) index serves lookups by need, the (institution, status, score) one by institution.
+    need = models.ForeignKey(
+        FinancingNeed,
+        on_delete=models.CASCADE,
+        related_name="leads",
+        verbose_name=_("need"),
+        db_index=False,
+    )
+    institution = models.ForeignKey(
+        Institution,
+        on_delete=models.CASCADE,
+        related_name="leads",
+        verbose_name=_("institution"),
+        db_index=False,
+    )
+    product = models.ForeignKey(
+        LoanProduct,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="leads",
+        verbose_name=_("product"),
+    )
+    score = models.DecimalField(_("score"), max_digits=5, decimal_places=2, default=Decimal(0))
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.NEW
+    )
+    assigned_to = models.ForeignKey(
+        Officer,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="leads",
+        verbose_name=_("assigned to"),
+    )
+    received_at = models.DateTimeField(_("received at"))
+    contact_due_at = models.DateTimeField(_("first contact due"))
+    first_contacted_at = models.DateTimeField(_("first contacted at"), null=True, blank=True)
+    decline_reason = models.CharField(
+        _("decline reason"), max_length=30, choices=DeclineReason.choices, blank=True
+    )
+    decline_note = models.TextField(_("decline note"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["-score", "received_at", "id"]
+        verbose_name = _("lead")
+        verbose_name_plural = _("leads")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["need", "institution"], name="one_lead_per_need_institution"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["institution", "status", "-score"]),
+            models.Index(fields=["institution", "contact_due_at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.institution} · {self.need}"
+
+    @property
+    def is_overdue(self) -> bool:
+        """First contact is late (the same rule as ``overdue_leads_q``)."""
+        return (
+            self.first_contacted_at is None
+            and self.status in (Lead.Status.NEW, Lead.Status.CLAIMED)
+            and self.contact_due_at < timezone.now()
+        )
+
+
+L = Lead.Status
+LEAD_TRANSITIONS = TransitionMap(
+    Lead.Status,
+    {
+        L.NEW: {L.CLAIMED, L.DECLINED, L.CLOSED},
+        L.CLAIMED: {L.CONTACTED, L.DECLINED, L.CLOSED},
+        L.CONTACTED: {L.INFO_REQUESTED, L.UNDER_REVIEW, L.DECLINED, L.CLOSED},
+        L.INFO_REQUESTED: {L.CONTACTED, L.UNDER_REVIEW, L.DECLINED, L.CLOSED},
+        L.UNDER_REVIEW: {L.INFO_REQUESTED, L.APPROVED, L.DECLINED, L.CLOSED},
+        L.APPROVED: {L.SIGNED, L.DECLINED, L.CLOSED},
+        L.DECLINED: set(),
+        L.SIGNED: set(),
+        L.CLOSED: set(),
+    },
+)
+# A lead in one of these holds the need (counts against the contact cap).
+ACTIVE_LEAD_STATUSES = frozenset(
+    {L.NEW, L.CLAIMED, L.CONTACTED, L.INFO_REQUESTED, L.UNDER_REVIEW, L.APPROVED}
+)
+
+
+def overdue_leads_q(now=None):
+    """Leads whose first contact is late: not yet contacted after the deadline."""
+    now = now or timezone.now()
+    return models.Q(
+        first_contacted_at__isnull=True,
+        status__in=[Lead.Status.NEW, Lead.Status.CLAIMED],
+        contact_due_at__lt=now,
+    )
+
+
+class LoanAgreement(models.Model):
+    """A signed loan (签约): the outcome the finance office counts."""
+
+    lead = models.OneToOneField(
+        Lead, on_delete=models.PROTECT, related_name="agreement", verbose_name=_("lead")
+    )
+    amount = models.DecimalField(
+        _("amount (yuan)"),
+        max_digits=16,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    rate = models.DecimalField(
+        _("annual rate (%)"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(36))],
+    )
+    term_months = models.PositiveSmallIntegerField(
+        _("term (months)"), validators=[MinValueValidator(1), MaxValueValidator(360)]
+    )
+    signed_on = models.DateField(_("signed on"))
+    contract_number = models.CharField(_("contract number"), max_length=60)
+    institution = models.ForeignKey(
+        Institution,
+        on_delete=models.PROTECT,
+        related_name="agreements",
+        verbose_name=_("institution"),
+    )
+    meeting = models.ForeignKey(
+        Meeting,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="agreements",
+        verbose_name=_("signed at meeting"),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-signed_on", "-id"]
+        verbose_name = _("loan agreement")
+        verbose_name_plural = _("loan agreements")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["institution", "contract_number"], name="contract_number_per_institution"
+            )
+        ]
+
+    def __str__(self):
+        return self.contract_number
+
+
+class ReminderLog(models.Model):
+    """What a scheduled job already sent, so running it twice sends nothing new."""
+
+    kind = models.CharField(_("kind"), max_length=40)
+    key = models.CharField(_("key"), max_length=100)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("recipient"),
+    )
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "key", "recipient"], name="one_reminder_per_recipient"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.key} → {self.recipient_id}"

@@ -1,0 +1,539 @@
+"""Writes for a lead's whole life: allocation aside (``allocation``), every step an officer takes,
+signing, the enterprise's answer after declines, closing by the system and the overdue reminders.
+Every door calls these; each checks who may act.
+
+Lock order, everywhere: the need first, then its leads (in id order when several). Signing,
+declining, withdrawing and the matching engine all follow it, so two of them meeting on one need
+wait for each other instead of deadlocking.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from accounts.services import notice_send
+from banks.models import Institution, Officer
+from core.audit import audit_record, audit_record_many
+from core.errors import ServiceError
+from core.models import PortalSettings
+from core.workdays import working_day_deadline
+from enterprises.models import OPEN_NEED_STATUSES, FinancingNeed
+from enterprises.selectors import institution_may_see_need
+from enterprises.services import financing_need_transition
+from matchmaking.rules import DEFAULT_RESPONSE_RATE
+from meetings.models import Meeting
+
+from . import tasks
+from .models import ACTIVE_LEAD_STATUSES, LEAD_TRANSITIONS, Lead, LoanAgreement, ReminderLog
+from .selectors import overdue_leads_by_institution
+
+L = Lead.Status
+# An institution's response rate is stored to four decimals (a share, 0–1).
+RESPONSE_RATE_PLACES = Decimal("0.0001")
+
+
+def _notify_enterprise(need: FinancingNeed, *, title: str, body: str = "") -> None:
+    users = User.objects.filter(
+        enterprise_membership__enterprise_id=need.enterprise_id, is_active=True
+    )
+    notice_send(users=list(users), title=title, body=body, url=need.get_absolute_url())
+
+
+def _check_officer(lead: Lead, officer: Officer) -> None:
+    if officer is None or not officer.is_active or officer.institution_id != lead.institution_id:
+        raise ServiceError(_("This lead belongs to another institution."))
+
+
+def _lock(lead: Lead) -> tuple[FinancingNeed, Lead]:
+    """Lock the lead's need, then the lead (the documented order)."""
+    need = FinancingNeed.objects.select_for_update().get(pk=lead.need_id)
+    locked = Lead.objects.select_for_update().select_related("need").get(pk=lead.pk)
+    return need, locked
+
+
+@transaction.atomic
+def lead_transition(*, lead: Lead, to_status: str, actor=None, note: str = "") -> Lead:
+    """Move a lead along its checked status map and record the step in the audit log."""
+    locked = Lead.objects.select_for_update().select_related("need").get(pk=lead.pk)
+    LEAD_TRANSITIONS.check(locked.status, to_status)
+    from_status = locked.status
+    locked.status = to_status
+    locked.save(update_fields=["status", "updated_at"])
+    audit_record(
+        obj=locked,
+        action="status",
+        actor=actor,
+        from_state=from_status,
+        to_state=to_status,
+        note=note,
+        thread=locked.need,
+    )
+    lead.status = locked.status
+    return locked
+
+
+def _lead_title(lead: Lead, text: str) -> str:
+    return _("%(institution)s: %(text)s") % {"institution": lead.institution, "text": text}
+
+
+@transaction.atomic
+def leads_close_by_system(*, leads, note: str) -> int:
+    """Close leads the system takes away (the need was signed elsewhere, withdrawn, closed, its
+    access revoked, or it no longer matches): through the status map, with an audit event whose
+    actor is the system, and a notice to whoever at each institution holds the lead."""
+    locked = list(
+        leads.select_for_update()
+        .select_related("need", "institution", "assigned_to__user")
+        .order_by("pk")
+    )
+    closing = [lead for lead in locked if LEAD_TRANSITIONS.allows(lead.status, L.CLOSED)]
+    if not closing:
+        return 0
+    by_status = defaultdict(list)
+    for lead in closing:
+        by_status[lead.status].append(lead)
+    Lead.objects.filter(pk__in=[lead.pk for lead in closing]).update(
+        status=L.CLOSED, updated_at=timezone.now()
+    )
+    for from_status, group in by_status.items():
+        audit_record_many(
+            objs=group,
+            action="status",
+            from_state=from_status,
+            to_state=L.CLOSED,
+            note=note,
+            thread_of=lambda lead: lead.need,
+        )
+    _tell_institutions_of_closed(closing, note=note)
+    return len(closing)
+
+
+def _tell_institutions_of_closed(leads: list[Lead], *, note: str) -> None:
+    """The officer holding each lead is told; an unassigned lead's institution admins are."""
+    unassigned = {lead.institution_id for lead in leads if lead.assigned_to_id is None}
+    admins = defaultdict(list)
+    for officer in Officer.objects.filter(
+        institution_id__in=unassigned, role=Officer.Role.ADMIN, is_active=True, user__is_active=True
+    ).select_related("user"):
+        admins[officer.institution_id].append(officer.user)
+    for lead in leads:
+        users = [lead.assigned_to.user] if lead.assigned_to_id else admins[lead.institution_id]
+        notice_send(
+            users=users,
+            title=_("Lead closed: %(need)s") % {"need": lead.need},
+            body=note,
+            url=reverse("banks:lead_detail", args=[lead.pk]),
+        )
+
+
+# --- The officer's steps on a lead ----------------------------------------------------------------
+
+
+@transaction.atomic
+def lead_claim(*, lead: Lead, officer: Officer) -> Lead:
+    """An officer takes a new lead; the first claim puts the need in progress."""
+    _check_officer(lead, officer)
+    need, lead = _lock(lead)
+    lead = lead_transition(lead=lead, to_status=L.CLAIMED, actor=officer.user)
+    lead.assigned_to = officer
+    lead.save(update_fields=["assigned_to", "updated_at"])
+    _mark_need_in_progress(need, lead, officer)
+    return lead
+
+
+def _mark_need_in_progress(need: FinancingNeed, lead: Lead, officer: Officer) -> None:
+    if need.status == FinancingNeed.Status.SUBMITTED:
+        financing_need_transition(
+            need=need,
+            to_status=FinancingNeed.Status.IN_PROGRESS,
+            actor=officer.user,
+            message=_("%(institution)s took up the need.") % {"institution": lead.institution},
+        )
+    else:
+        _notify_enterprise(need, title=_lead_title(lead, _("took up your need")))
+
+
+@transaction.atomic
+def lead_assign(*, lead: Lead, officer: Officer, assignee: Officer) -> Lead:
+    """Give the lead to a colleague (a new lead is claimed for them)."""
+    _check_officer(lead, officer)
+    if assignee.institution_id != lead.institution_id or not assignee.is_active:
+        raise ServiceError(_("Choose an active officer of your institution."), field="assignee")
+    need, lead = _lock(lead)
+    if LEAD_TRANSITIONS.is_final(lead.status):
+        raise ServiceError(_("A closed lead cannot be reassigned."))
+    if lead.assigned_to_id not in (None, officer.pk) and not officer.is_admin:
+        raise ServiceError(
+            _("Only the officer holding the lead or an institution admin can reassign it.")
+        )
+    note = _("Assigned to %(name)s.") % {"name": assignee.user}
+    if lead.status == L.NEW:
+        lead = lead_transition(lead=lead, to_status=L.CLAIMED, actor=officer.user, note=note)
+        _mark_need_in_progress(need, lead, officer)
+    else:
+        audit_record(obj=lead, action="assigned", actor=officer.user, note=note, thread=need)
+    lead.assigned_to = assignee
+    lead.save(update_fields=["assigned_to", "updated_at"])
+    if assignee.user_id != officer.user_id:
+        notice_send(
+            users=[assignee.user],
+            title=_("A lead was assigned to you: %(need)s") % {"need": lead.need},
+            url=reverse("banks:lead_detail", args=[lead.pk]),
+        )
+    return lead
+
+
+def _step(lead, officer, to_status, note, *, enterprise_text=None, require_note=False):
+    _check_officer(lead, officer)
+    if require_note and not note.strip():
+        raise ServiceError(_("Please write what you need to know."), field="note")
+    _need, lead = _lock(lead)
+    lead = lead_transition(lead=lead, to_status=to_status, actor=officer.user, note=note.strip())
+    if lead.assigned_to_id is None:
+        lead.assigned_to = officer
+        lead.save(update_fields=["assigned_to", "updated_at"])
+    if enterprise_text:
+        _notify_enterprise(lead.need, title=_lead_title(lead, enterprise_text), body=note.strip())
+    return lead
+
+
+@transaction.atomic
+def lead_record_contact(*, lead: Lead, officer: Officer, note: str = "") -> Lead:
+    lead = _step(lead, officer, L.CONTACTED, note, enterprise_text=_("contacted you"))
+    if lead.first_contacted_at is None:
+        lead.first_contacted_at = timezone.now()
+        lead.save(update_fields=["first_contacted_at", "updated_at"])
+    return lead
+
+
+@transaction.atomic
+def lead_request_info(*, lead: Lead, officer: Officer, note: str) -> Lead:
+    return _step(
+        lead,
+        officer,
+        L.INFO_REQUESTED,
+        note,
+        enterprise_text=_("asks for more information"),
+        require_note=True,
+    )
+
+
+@transaction.atomic
+def lead_start_review(*, lead: Lead, officer: Officer, note: str = "") -> Lead:
+    return _step(
+        lead, officer, L.UNDER_REVIEW, note, enterprise_text=_("started the credit review")
+    )
+
+
+@transaction.atomic
+def lead_approve(*, lead: Lead, officer: Officer, note: str = "") -> Lead:
+    return _step(lead, officer, L.APPROVED, note, enterprise_text=_("approved the loan"))
+
+
+@transaction.atomic
+def lead_decline(*, lead: Lead, officer: Officer, reason: str, note: str = "") -> Lead:
+    """Decline with a reason from the fixed list; the freed place goes to the next institution
+    (on commit, by the same task a release uses), or, when every holder has declined, the
+    enterprise is asked what to do."""
+    if reason not in Lead.DeclineReason.values:
+        raise ServiceError(_("Choose a reason from the list."), field="reason")
+    if reason == Lead.DeclineReason.OTHER and not note.strip():
+        raise ServiceError(_("Explain the reason in a few words."), field="note")
+    _check_officer(lead, officer)
+    label = Lead.DeclineReason(reason).label
+    need, lead = _lock(lead)
+    lead = lead_transition(
+        lead=lead,
+        to_status=L.DECLINED,
+        actor=officer.user,
+        note=f"{label}：{note.strip()}".rstrip("："),
+    )
+    lead.decline_reason, lead.decline_note = reason, note.strip()
+    lead.save(update_fields=["decline_reason", "decline_note", "updated_at"])
+    still_active = Lead.objects.filter(need=need, status__in=ACTIVE_LEAD_STATUSES).exists()
+    if not still_active and need.status == FinancingNeed.Status.IN_PROGRESS:
+        # Every institution that worked on it said no: the enterprise decides what comes next.
+        financing_need_transition(
+            need=need,
+            to_status=FinancingNeed.Status.ALL_DECLINED,
+            actor=officer.user,
+            message=_(
+                "Every institution holding the need declined. May it go to other matching "
+                "institutions? Answer on the need's page."
+            ),
+        )
+    else:
+        _notify_enterprise(need, title=_lead_title(lead, _("declined the need")), body=str(label))
+        if need.status in OPEN_NEED_STATUSES:
+            # The freed place goes to the next matching institution.
+            transaction.on_commit(lambda: tasks.refresh_leads.delay([need.pk]))
+    return lead
+
+
+@transaction.atomic
+def lead_take(*, need: FinancingNeed, officer: Officer) -> Lead:
+    """An officer picks up a matched need that has no lead from their institution yet.
+
+    Refused, with a clear message, when the enterprise has not allowed the institution or when
+    the contact cap is reached (the need is taken until one holder declines).
+    """
+    if officer is None or not officer.is_active:
+        raise ServiceError(_("Only an active officer of an institution can take a need."))
+    need = FinancingNeed.objects.select_for_update().get(pk=need.pk)
+    institution = officer.institution
+    if need.status not in OPEN_NEED_STATUSES:
+        raise ServiceError(_("This need is no longer open."))
+    if not institution_may_see_need(need=need, institution_id=institution.pk):
+        raise ServiceError(_("The enterprise has not allowed your institution to see this need."))
+    match = need.matches.filter(product__institution=institution).order_by("-score").first()
+    if match is None:
+        raise ServiceError(_("None of your published products matches this need."))
+    if Lead.objects.filter(need=need, institution=institution).exists():
+        raise ServiceError(_("Your institution already has this need."))
+    portal_settings = PortalSettings.load()
+    cap = portal_settings.contact_cap
+    if Lead.objects.filter(need=need, status__in=ACTIVE_LEAD_STATUSES).count() >= cap:
+        raise ServiceError(
+            _("This need is taken: %(cap)d institutions are already working on it.") % {"cap": cap}
+        )
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            lead = Lead.objects.create(
+                need=need,
+                institution=institution,
+                product=match.product,
+                score=match.score,
+                received_at=now,
+                contact_due_at=working_day_deadline(now, portal_settings.response_working_days),
+            )
+    except IntegrityError:
+        raise ServiceError(_("Your institution already has this need.")) from None
+    audit_record(obj=lead, action="created", actor=officer.user, to_state=lead.status, thread=need)
+    return lead_claim(lead=lead, officer=officer)
+
+
+# --- Signing --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def loan_agreement_sign(
+    *,
+    lead: Lead,
+    officer: Officer,
+    amount: Decimal,
+    rate: Decimal,
+    term_months: int,
+    signed_on: dt.date,
+    contract_number: str,
+    meeting: Meeting | None = None,
+) -> LoanAgreement:
+    """Record the signed loan. Safe under concurrency: the need, then the lead, are locked, so
+    two institutions signing one need (or an enterprise withdrawing meanwhile) take turns and the
+    second gets a clear refusal."""
+    _check_officer(lead, officer)
+    need, lead = _lock(lead)
+    if lead.status == L.SIGNED:
+        raise ServiceError(_("This lead has already been signed."))
+    if need.status == FinancingNeed.Status.SIGNED:
+        raise ServiceError(_("The enterprise has already signed this need with an institution."))
+    if need.status not in OPEN_NEED_STATUSES:
+        raise ServiceError(_("This need is no longer open."))
+    LEAD_TRANSITIONS.check(lead.status, L.SIGNED)
+    contract_number = contract_number.strip()
+    errors = {}
+    if amount is None or amount <= 0:
+        errors["amount"] = _("Enter an amount above zero.")
+    if signed_on > timezone.localdate():
+        errors["signed_on"] = _("The signing date cannot be in the future.")
+    if LoanAgreement.objects.filter(
+        institution_id=lead.institution_id, contract_number=contract_number
+    ).exists():
+        errors["contract_number"] = _("This contract number is already recorded.")
+    if errors:
+        field, message = next(iter(errors.items()))
+        raise ServiceError(message, field=field)
+    agreement = LoanAgreement.objects.create(
+        lead=lead,
+        institution_id=lead.institution_id,
+        amount=amount,
+        rate=rate,
+        term_months=term_months,
+        signed_on=signed_on,
+        contract_number=contract_number,
+        meeting=meeting,
+        recorded_by=officer.user,
+    )
+    audit_record(
+        obj=agreement,
+        action="created",
+        actor=officer.user,
+        note=_("%(amount)s yuan, %(rate)s%%, %(term)d months")
+        % {"amount": f"{amount:,.2f}", "rate": rate, "term": term_months},
+        thread=need,
+    )
+    lead_transition(
+        lead=lead,
+        to_status=L.SIGNED,
+        actor=officer.user,
+        note=_("Contract %(number)s") % {"number": contract_number},
+    )
+    # The need's move to signed closes the other institutions' leads (leads.receivers).
+    financing_need_transition(
+        need=need,
+        to_status=FinancingNeed.Status.SIGNED,
+        actor=officer.user,
+        message=_("Signed with %(institution)s: %(amount)s yuan.")
+        % {"institution": lead.institution, "amount": f"{amount:,.2f}"},
+    )
+    return agreement
+
+
+# --- The enterprise's answer after every holder declined ---------------------------------------
+
+
+def _require_member(need: FinancingNeed, actor: User) -> None:
+    membership = getattr(actor, "enterprise_membership", None)
+    if membership is None or membership.enterprise_id != need.enterprise_id:
+        raise ServiceError(_("This need belongs to another enterprise."))
+
+
+@transaction.atomic
+def need_release_to_other_institutions(*, need: FinancingNeed, actor) -> FinancingNeed:
+    """The need goes back to matching; rescoring (queued by the move back to submitted) hands it
+    to the next matching institutions that have not had it."""
+    _require_member(need, actor)
+    return financing_need_transition(
+        need=need,
+        to_status=FinancingNeed.Status.SUBMITTED,
+        actor=actor,
+        message=_("The enterprise let the need go to other matching institutions."),
+        notify=False,
+    )
+
+
+@transaction.atomic
+def need_close_after_declines(*, need: FinancingNeed, actor) -> FinancingNeed:
+    _require_member(need, actor)
+    return financing_need_transition(
+        need=need,
+        to_status=FinancingNeed.Status.CLOSED,
+        actor=actor,
+        message=_("The enterprise closed the need after the declines."),
+        notify=False,
+    )
+
+
+# --- Institutions' response record ---------------------------------------------------------------
+
+
+def institution_response_rates() -> dict[int, float]:
+    """Share of leads first contacted by their deadline, per institution (due or contacted ones)."""
+    now = timezone.now()
+    rows = (
+        Lead.objects.filter(Q(first_contacted_at__isnull=False) | Q(contact_due_at__lt=now))
+        .values("institution_id")
+        .annotate(
+            due=Count("id"),
+            on_time=Count("id", filter=Q(first_contacted_at__lte=F("contact_due_at"))),
+        )
+    )
+    return {row["institution_id"]: row["on_time"] / row["due"] for row in rows if row["due"]}
+
+
+def institution_response_rates_refresh() -> int:
+    """Store each institution's on-time rate (read by the matching factor); hourly in beat."""
+    rates = institution_response_rates()
+    now = timezone.now()
+    changed = []
+    for institution in Institution.objects.only("id", "response_rate"):
+        rate = Decimal(str(rates.get(institution.pk, DEFAULT_RESPONSE_RATE))).quantize(
+            RESPONSE_RATE_PLACES
+        )
+        if institution.response_rate != rate:
+            institution.response_rate, institution.response_rate_updated_at = rate, now
+            changed.append(institution)
+    Institution.objects.bulk_update(changed, ["response_rate", "response_rate_updated_at"])
+    return len(changed)
+
+
+# --- The daily overdue reminder --------------------------------------------------------------------
+
+
+def _claim_reminder(*, kind: str, key: str, recipient: User) -> bool:
+    """Record that this reminder goes out; False if it already went (safe to run twice)."""
+    try:
+        with transaction.atomic():
+            ReminderLog.objects.create(kind=kind, key=key, recipient=recipient)
+    except IntegrityError:
+        return False
+    return True
+
+
+def overdue_reminders_send(*, now=None) -> dict[str, int]:
+    """Tell each institution's admins about its overdue leads, and the finance office the totals.
+
+    One notice (and e-mail) per recipient per day, however often the job runs.
+    """
+    now = now or timezone.now()
+    day = timezone.localdate(now).isoformat()
+    by_institution = overdue_leads_by_institution(now=now)
+    sent = {"admins": 0, "finance_office": 0}
+    for institution, leads in by_institution:
+        admins = User.objects.filter(
+            officer__institution=institution,
+            officer__role=Officer.Role.ADMIN,
+            officer__is_active=True,
+            is_active=True,
+        )
+        lines = "\n".join(
+            _("%(enterprise)s · %(purpose)s · due %(due)s")
+            % {
+                "enterprise": lead.need.enterprise.name,
+                "purpose": lead.need.purpose,
+                "due": timezone.localtime(lead.contact_due_at).strftime("%Y-%m-%d"),
+            }
+            for lead in leads
+        )
+        for admin in admins:
+            if _claim_reminder(
+                kind="overdue-institution", key=f"{day}:{institution.pk}", recipient=admin
+            ):
+                with transaction.atomic():
+                    notice_send(
+                        users=[admin],
+                        title=_("%(count)d leads are past their first-contact deadline")
+                        % {"count": len(leads)},
+                        body=lines,
+                        url=reverse("banks:lead_list") + "?overdue=true",
+                    )
+                sent["admins"] += 1
+    if by_institution:
+        summary = "\n".join(
+            _("%(institution)s: %(count)d overdue")
+            % {"institution": institution, "count": len(leads)}
+            for institution, leads in by_institution
+        )
+        finance = User.objects.filter(
+            role=User.Role.GOVERNMENT, department=User.Department.FINANCE_OFFICE, is_active=True
+        )
+        for user in finance:
+            if _claim_reminder(kind="overdue-digest", key=day, recipient=user):
+                with transaction.atomic():
+                    notice_send(
+                        users=[user],
+                        title=_("Overdue leads today: %(count)d")
+                        % {"count": sum(len(leads) for _i, leads in by_institution)},
+                        body=summary,
+                    )
+                sent["finance_office"] += 1
+    return sent

@@ -1,0 +1,76 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core.forms import DatePicker, PortalFormMixin
+from matchmaking.models import ScoringPolicy
+
+
+class ScoringPolicyForm(PortalFormMixin, forms.ModelForm):
+    class Meta:
+        model = ScoringPolicy
+        fields = [*ScoringPolicy.EDITABLE_FIELDS, "note"]
+
+    def clean(self):
+        cleaned = super().clean()
+        weights = [cleaned.get(f) or 0 for f in ScoringPolicy.WEIGHT_FIELDS]
+        if not any(weights):
+            raise forms.ValidationError(_("At least one weight must be above zero."))
+        return cleaned
+
+
+class ProductReviewForm(PortalFormMixin, forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("publish", _("Publish")), ("return", _("Return for changes"))],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Note to the institution"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == "return" and not cleaned.get("note", "").strip():
+            self.add_error("note", _("Say what the institution should change."))
+        return cleaned
+
+
+class VerificationDecisionForm(PortalFormMixin, forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("approve", _("Approve")), ("reject", _("Reject"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=500
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == "reject" and not cleaned.get("reason", "").strip():
+            self.add_error("reason", _("Give the enterprise a reason for the rejection."))
+        return cleaned
+
+
+class AuditSearchForm(PortalFormMixin, forms.Form):
+    """Search the audit log by object, actor and date."""
+
+    object_type = forms.ChoiceField(label=_("Object type"), required=False)
+    object_id = forms.IntegerField(label=_("Object number"), required=False, min_value=1)
+    actor = forms.CharField(label=_("By (username)"), required=False, max_length=150)
+    date_from = forms.DateField(label=_("From"), required=False, widget=DatePicker())
+    date_to = forms.DateField(label=_("To"), required=False, widget=DatePicker())
+
+    def __init__(self, *args, object_types=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["object_type"].choices = [("", _("Any")), *object_types]
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("The end date must not be before the start date."))
+        return cleaned

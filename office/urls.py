@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "office"
+
+urlpatterns = [
+    path("", views.office_home, name="office_home"),
+    path("verifications/", views.verification_queue, name="verification_queue"),
+    path("enterprises/<int:pk>/", views.verification_detail, name="verification_detail"),
+    path("projects/<int:pk>/key/", views.project_key_flag, name="project_key_flag"),
+    path("scoring/", views.scoring_policy, name="scoring_policy"),
+    path("products/", views.product_review_queue, name="product_review_queue"),
+    path("products/<int:pk>/", views.product_review, name="product_review"),
+    path("audit/", views.audit_log, name="audit_log"),
+]
