@@ -33,6 +33,7 @@ from enterprises.models import (
     Project,
 )
 from leads.models import Lead, LoanAgreement
+from leads.services import institution_response_rates_refresh
 from matchmaking.engine import recompute_all
 from meetings.models import Meeting
 
@@ -462,7 +463,9 @@ def build_demo_district(*, today: dt.date | None = None) -> dict[str, int]:
     _build_2022_meeting(enterprises, institutions, officers, finance, rng)
     _build_open_needs(enterprises, projects, demo_user, rng)
     _schedule_next_meeting(finance, today)
-    # Match the open needs against the published products and hand out the leads.
+    # Match the open needs against the published products and hand out the leads, with each
+    # institution's response record as hourly beat would have stored it.
+    institution_response_rates_refresh()
     recompute_all()
     return {
         "enterprises": Enterprise.objects.count(),

@@ -5,7 +5,12 @@ from django.urls import reverse
 
 from enterprises.models import NeedAccessLog
 from enterprises.services import financing_need_revoke_access
-from tests.factories import FinancingNeedFactory, LeadFactory, LoanProductFactory
+from tests.factories import (
+    EnterpriseMemberFactory,
+    FinancingNeedFactory,
+    LeadFactory,
+    LoanProductFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -106,10 +111,8 @@ def test_every_officer_read_is_recorded(client, officer_user, lead):
 def test_a_revoked_need_disappears_from_the_officers_view(
     client, officer_user, lead, enterprise_member
 ):
-    member = lead.need.enterprise.members.first()
-    financing_need_revoke_access(
-        need=lead.need, institution=lead.institution, actor=member.user if member else None
-    )
+    member = EnterpriseMemberFactory(enterprise=lead.need.enterprise).user
+    financing_need_revoke_access(need=lead.need, institution=lead.institution, actor=member)
     client.force_login(officer_user)
     assert client.get(reverse("banks:lead_detail", args=[lead.pk])).status_code == 404
     assert lead not in client.get(reverse("banks:lead_list")).context["page"].object_list

@@ -4,8 +4,9 @@ import itertools
 
 import pytest
 
+from core.audit import audit_for_object
 from core.workflow import IllegalTransition
-from enterprises.models import FinancingNeed, FinancingNeedEvent
+from enterprises.models import FinancingNeed
 from enterprises.services import financing_need_transition
 from tests.factories import FinancingNeedFactory
 
@@ -35,8 +36,8 @@ def test_legal_move_is_made_and_recorded(source, target, finance_user):
     financing_need_transition(need=need, to_status=target, actor=finance_user, message="ok")
     need.refresh_from_db()
     assert need.status == target
-    event = FinancingNeedEvent.objects.get(need=need)
-    assert (event.from_status, event.to_status, event.actor) == (source, target, finance_user)
+    event = audit_for_object(need).get()
+    assert (event.from_state, event.to_state, event.actor) == (source, target, finance_user)
 
 
 @pytest.mark.django_db
@@ -47,7 +48,7 @@ def test_illegal_move_is_refused_and_changes_nothing(source, target):
         financing_need_transition(need=need, to_status=target)
     need.refresh_from_db()
     assert need.status == source
-    assert not FinancingNeedEvent.objects.filter(need=need).exists()
+    assert not audit_for_object(need).exists()
     assert info.value.message  # a sentence for the user
 
 

@@ -5,7 +5,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from enterprises.models import FinancingNeed, FinancingNeedEvent
+from core.audit import audit_for_object
+from enterprises.models import FinancingNeed
 from tests.conftest import csrf_post
 from tests.factories import FinancingNeedFactory, InstitutionFactory, ProjectFactory
 
@@ -45,7 +46,10 @@ def test_submitting_from_the_form_moves_it_to_submitted(web_as, enterprise_membe
     need = FinancingNeed.objects.get(enterprise=enterprise)
     assert need.status == FinancingNeed.Status.SUBMITTED
     assert need.submitted_at is not None
-    assert list(need.events.values_list("to_status", flat=True)) == ["draft", "submitted"]
+    assert list(audit_for_object(need).values_list("to_state", flat=True)) == [
+        "draft",
+        "submitted",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -142,9 +146,7 @@ def test_withdrawing_records_the_step(web_as, enterprise_member, enterprise):
     )
     need.refresh_from_db()
     assert need.status == FinancingNeed.Status.WITHDRAWN
-    assert FinancingNeedEvent.objects.filter(
-        need=need, to_status="withdrawn", actor=enterprise_member
-    ).exists()
+    assert audit_for_object(need).filter(to_state="withdrawn", actor=enterprise_member).exists()
 
 
 def test_withdrawing_a_withdrawn_need_is_refused_clearly(web_as, enterprise_member, enterprise):

@@ -2,7 +2,10 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Notice
+from core.audit import audit_for_object
+from core.errors import ServiceError
 from enterprises.models import Enterprise
+from enterprises.services import enterprise_reject, enterprise_update_profile, enterprise_verify
 from tests.conftest import csrf_post
 from tests.factories import EnterpriseMemberFactory, ProjectFactory
 
@@ -31,7 +34,10 @@ def test_the_finance_office_approves(web_as, finance_user, pending_member):
     csrf_post(web, url, {"decision": "approve"})
     enterprise.refresh_from_db()
     assert enterprise.verification_status == Enterprise.VerificationStatus.VERIFIED
-    assert enterprise.verified_by == finance_user
+    event = audit_for_object(enterprise).get()
+    assert (event.actor, event.from_state, event.to_state) == (finance_user, "pending", "verified")
+    assert event.actor_role == "government:finance_office"
+    assert event.ip_address == "127.0.0.1"
     assert Notice.objects.filter(user=pending_member, title="贵企业已通过核验").exists()
 
 
@@ -131,3 +137,29 @@ def test_an_enterprise_cannot_mark_its_own_key_project(client, enterprise_member
     )
     project.refresh_from_db()
     assert not project.is_key_project
+
+
+def test_verification_history_is_kept_not_overwritten(finance_user, pending_member):
+    enterprise = _enterprise(pending_member)
+    enterprise_reject(enterprise=enterprise, actor=finance_user, reason="营业执照模糊")
+    enterprise_update_profile(enterprise=enterprise, actor=pending_member, data={"town": "清溪镇"})
+    enterprise_verify(enterprise=enterprise, actor=finance_user)
+    history = list(
+        audit_for_object(enterprise).values_list("actor__username", "from_state", "to_state")
+    )
+    assert history == [
+        ("zhoum", "pending", "rejected"),
+        (pending_member.username, "rejected", "pending"),
+        ("zhoum", "pending", "verified"),
+    ]
+
+
+def test_the_service_refuses_a_bureau_even_without_the_page(bureau_user, pending_member):
+    enterprise = _enterprise(pending_member)
+    with pytest.raises(ServiceError):
+        enterprise_verify(enterprise=enterprise, actor=bureau_user)
+    with pytest.raises(ServiceError):
+        enterprise_reject(enterprise=enterprise, actor=bureau_user, reason="x")
+    enterprise.refresh_from_db()
+    assert enterprise.verification_status == Enterprise.VerificationStatus.PENDING
+    assert not audit_for_object(enterprise).exists()

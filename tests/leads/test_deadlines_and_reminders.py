@@ -73,5 +73,5 @@ def test_overdue_reminders_go_once_a_day(
 
 def test_the_reminder_job_is_scheduled_every_morning():
     entry = settings.CELERY_BEAT_SCHEDULE["send-overdue-reminders"]
-    assert entry["task"] == "matchmaking.tasks.send_overdue_reminders"
+    assert entry["task"] == "leads.tasks.send_overdue_reminders"
     assert entry["schedule"].hour == {8} and entry["schedule"].minute == {30}

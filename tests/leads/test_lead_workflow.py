@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Notice
+from core.audit import audit_for_object
 from core.workflow import IllegalTransition
 from enterprises.models import FinancingNeed
 from leads.models import Lead, LoanAgreement
@@ -21,7 +22,6 @@ from leads.services import (
     loan_agreement_sign,
     need_release_to_other_institutions,
 )
-from matchmaking.models import LeadEvent
 from tests.conftest import csrf_post
 from tests.factories import FinancingNeedFactory, LeadFactory, OfficerFactory
 
@@ -102,7 +102,7 @@ def test_the_whole_way_to_a_signed_agreement(lead, officer, enterprise_member):
     assert (
         agreement.amount == Decimal("1500000.00") and agreement.institution == officer.institution
     )
-    steps = list(lead.events.values_list("to_status", flat=True))
+    steps = list(audit_for_object(lead).values_list("to_state", flat=True))
     assert steps == ["claimed", "contacted", "under_review", "approved", "signed"]
     assert Notice.objects.filter(user=enterprise_member, title__contains="已签约").exists()
 
@@ -201,10 +201,15 @@ def test_assigning_to_another_institutions_officer_is_refused(lead, officer, oth
 
 def test_recorded_steps_cannot_be_edited(lead, officer):
     lead_claim(lead=lead, officer=officer)
-    step = LeadEvent.objects.get(lead=lead)
+    step = audit_for_object(lead).get()
     step.note = "改写"
-    with pytest.raises(ValueError):
+    with pytest.raises(PermissionError):
         step.save()
+    with pytest.raises(PermissionError):
+        audit_for_object(lead).update(note="改写")
+    with pytest.raises(PermissionError):
+        step.delete()
+    assert audit_for_object(lead).get().note == ""
 
 
 def test_an_officer_of_another_institution_cannot_act(lead, other_officer_user):

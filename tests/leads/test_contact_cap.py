@@ -53,7 +53,7 @@ def test_a_further_institution_sees_it_taken_and_is_refused_clearly(
 
 
 def test_after_a_decline_the_place_is_free_again(officer_user, crowded_need, institution):
-    from matchmaking.services import lead_claim, lead_decline
+    from leads.services import lead_claim, lead_decline
     from tests.factories import OfficerFactory
 
     holder = Lead.objects.filter(need=crowded_need).order_by("score").first()

@@ -3,10 +3,10 @@ import itertools
 import pytest
 
 from banks.models import PRODUCT_TRANSITIONS, LoanProduct
+from core.audit import audit_for_object
 from core.workflow import IllegalTransition
 from leads.models import Lead
 from leads.services import lead_transition
-from matchmaking.models import LeadEvent
 from tests.factories import LeadFactory
 
 L = Lead.Status
@@ -36,8 +36,8 @@ def test_legal_lead_move_is_made_and_recorded(source, target, officer_user):
     lead_transition(lead=lead, to_status=target, actor=officer_user, note="电话联系")
     lead.refresh_from_db()
     assert lead.status == target
-    step = LeadEvent.objects.get(lead=lead)
-    assert (step.from_status, step.to_status, step.actor, step.note) == (
+    step = audit_for_object(lead).get()
+    assert (step.from_state, step.to_state, step.actor, step.note) == (
         source,
         target,
         officer_user,
@@ -53,7 +53,7 @@ def test_illegal_lead_move_is_refused_and_changes_nothing(source, target):
         lead_transition(lead=lead, to_status=target)
     lead.refresh_from_db()
     assert lead.status == source
-    assert not LeadEvent.objects.filter(lead=lead).exists()
+    assert not audit_for_object(lead).exists()
 
 
 P = LoanProduct.Status

@@ -20,5 +20,5 @@ def test_calendar_sync_runs_on_a_real_worker(celery_worker):
 
 def test_the_calendar_sync_is_scheduled_in_beat():
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
-    assert "matchmaking.tasks.sync_working_day_calendar" in tasks
-    assert "matchmaking.tasks.sync_working_day_calendar" in app.tasks
+    assert "core.tasks.sync_working_day_calendar" in tasks
+    assert "core.tasks.sync_working_day_calendar" in app.tasks
