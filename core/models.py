@@ -192,3 +192,25 @@ class AuditEvent(models.Model):
     @property
     def is_system(self) -> bool:
         return self.actor_role == self.SYSTEM_ROLE
+
+    @property
+    def object_kind(self) -> str:
+        model = self.content_type.model_class()
+        return str(model._meta.verbose_name) if model else self.content_type.model
+
+    def _state_label(self, code: str) -> str:
+        """A state code in words, from the choices of the object's own fields."""
+        model = self.content_type.model_class()
+        for field in model._meta.fields if model and code else ():
+            labels = dict(field.flatchoices) if field.choices else {}
+            if code in labels:
+                return str(labels[code])
+        return code
+
+    @property
+    def from_label(self) -> str:
+        return self._state_label(self.from_state)
+
+    @property
+    def to_label(self) -> str:
+        return self._state_label(self.to_state)

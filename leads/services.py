@@ -91,7 +91,7 @@ def leads_close_by_system(*, leads, note: str) -> int:
     access revoked, or it no longer matches): through the status map, with an audit event whose
     actor is the system, and a notice to whoever at each institution holds the lead."""
     locked = list(
-        leads.select_for_update()
+        leads.select_for_update(of=("self",))
         .select_related("need", "institution", "assigned_to__user")
         .order_by("pk")
     )

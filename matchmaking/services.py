@@ -10,8 +10,6 @@ from core.errors import ServiceError
 from .models import ScoringPolicy
 from .tasks import recompute_all_matches
 
-# --- Scoring policy ------------------------------------------------------------------------------
-
 
 @transaction.atomic
 def scoring_policy_change(*, actor, note: str = "", **values) -> ScoringPolicy:

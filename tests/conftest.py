@@ -85,24 +85,6 @@ def outsider(db):
     return UserFactory(username="outsider")
 
 
-@pytest.fixture
-def client_for(client):
-    """Log the test client in as a persona (CSRF checks stay on)."""
-
-    def login(user):
-        client.force_login(user)
-        return client
-
-    return login
-
-
-@pytest.fixture
-def csrf_client(db):
-    from django.test import Client
-
-    return Client(enforce_csrf_checks=True)
-
-
 def csrf_post(client, url, data=None, *, form_url=None, follow=False):
     """POST like a browser: first GET the page with the form, then send its CSRF token."""
     if "csrftoken" not in client.cookies:

@@ -6,65 +6,114 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('banks', '0001_initial'),
-        ('core', '0001_initial'),
+        ("banks", "0001_initial"),
+        ("core", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='loanproduct',
-            name='eligible_chains',
-            field=models.ManyToManyField(blank=True, help_text='Empty means every chain.', related_name='products', to='core.industrychain', verbose_name='eligible industry chains'),
+            model_name="loanproduct",
+            name="eligible_chains",
+            field=models.ManyToManyField(
+                blank=True,
+                help_text="Empty means every chain.",
+                related_name="products",
+                to="core.industrychain",
+                verbose_name="eligible industry chains",
+            ),
         ),
         migrations.AddField(
-            model_name='loanproduct',
-            name='institution',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='products', to='banks.institution', verbose_name='institution'),
+            model_name="loanproduct",
+            name="institution",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="products",
+                to="banks.institution",
+                verbose_name="institution",
+            ),
         ),
         migrations.AddField(
-            model_name='officer',
-            name='institution',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='officers', to='banks.institution', verbose_name='institution'),
+            model_name="officer",
+            name="institution",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="officers",
+                to="banks.institution",
+                verbose_name="institution",
+            ),
         ),
         migrations.AddField(
-            model_name='officer',
-            name='user',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='officer', to=settings.AUTH_USER_MODEL, verbose_name='user'),
+            model_name="officer",
+            name="user",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="officer",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="user",
+            ),
         ),
         migrations.AddField(
-            model_name='officerinvitation',
-            name='accepted_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='accepted by'),
+            model_name="officerinvitation",
+            name="accepted_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="accepted by",
+            ),
         ),
         migrations.AddField(
-            model_name='officerinvitation',
-            name='institution',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='invitations', to='banks.institution', verbose_name='institution'),
+            model_name="officerinvitation",
+            name="institution",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="invitations",
+                to="banks.institution",
+                verbose_name="institution",
+            ),
         ),
         migrations.AddField(
-            model_name='officerinvitation',
-            name='invited_by',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='invited by'),
+            model_name="officerinvitation",
+            name="invited_by",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="invited by",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='loanproduct',
-            constraint=models.UniqueConstraint(fields=('institution', 'name'), name='product_name_per_institution'),
+            model_name="loanproduct",
+            constraint=models.UniqueConstraint(
+                fields=("institution", "name"), name="product_name_per_institution"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='loanproduct',
-            constraint=models.CheckConstraint(condition=models.Q(('max_amount__gte', models.F('min_amount'))), name='product_amount_range'),
+            model_name="loanproduct",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("max_amount__gte", models.F("min_amount"))),
+                name="product_amount_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='loanproduct',
-            constraint=models.CheckConstraint(condition=models.Q(('max_term_months__gte', models.F('min_term_months'))), name='product_term_range'),
+            model_name="loanproduct",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("max_term_months__gte", models.F("min_term_months"))),
+                name="product_term_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='loanproduct',
-            constraint=models.CheckConstraint(condition=models.Q(('max_rate__gte', models.F('min_rate'))), name='product_rate_range'),
+            model_name="loanproduct",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("max_rate__gte", models.F("min_rate"))),
+                name="product_rate_range",
+            ),
         ),
     ]

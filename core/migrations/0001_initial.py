@@ -7,99 +7,241 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('contenttypes', '0002_remove_content_type_name'),
+        ("contenttypes", "0002_remove_content_type_name"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CalendarDay',
+            name="CalendarDay",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(unique=True, verbose_name='date')),
-                ('is_workday', models.BooleanField(verbose_name='working day')),
-                ('name', models.CharField(blank=True, max_length=50, verbose_name='name')),
-                ('source', models.CharField(choices=[('library', 'chinesecalendar'), ('manual', 'Entered by the finance office')], default='manual', max_length=10, verbose_name='source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField(unique=True, verbose_name="date")),
+                ("is_workday", models.BooleanField(verbose_name="working day")),
+                ("name", models.CharField(blank=True, max_length=50, verbose_name="name")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("library", "chinesecalendar"),
+                            ("manual", "Entered by the finance office"),
+                        ],
+                        default="manual",
+                        max_length=10,
+                        verbose_name="source",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'holiday or make-up workday',
-                'verbose_name_plural': 'holidays and make-up workdays',
-                'ordering': ['date'],
+                "verbose_name": "holiday or make-up workday",
+                "verbose_name_plural": "holidays and make-up workdays",
+                "ordering": ["date"],
             },
         ),
         migrations.CreateModel(
-            name='IndustryCluster',
+            name="IndustryCluster",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=50, unique=True, verbose_name='name')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='code')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('sort_order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=50, unique=True, verbose_name="name")),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="code")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                ("sort_order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
             ],
             options={
-                'verbose_name': 'industry cluster',
-                'verbose_name_plural': 'industry clusters',
-                'ordering': ['sort_order', 'name'],
+                "verbose_name": "industry cluster",
+                "verbose_name_plural": "industry clusters",
+                "ordering": ["sort_order", "name"],
             },
         ),
         migrations.CreateModel(
-            name='IndustryChain',
+            name="IndustryChain",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=50, unique=True, verbose_name='name')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='code')),
-                ('is_key_chain', models.BooleanField(default=False, help_text='A chain the district gives priority to.', verbose_name='key chain')),
-                ('lead_official', models.CharField(blank=True, max_length=50, verbose_name='responsible district leader')),
-                ('sort_order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
-                ('cluster', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='chains', to='core.industrycluster', verbose_name='cluster')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=50, unique=True, verbose_name="name")),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="code")),
+                (
+                    "is_key_chain",
+                    models.BooleanField(
+                        default=False,
+                        help_text="A chain the district gives priority to.",
+                        verbose_name="key chain",
+                    ),
+                ),
+                (
+                    "lead_official",
+                    models.CharField(
+                        blank=True, max_length=50, verbose_name="responsible district leader"
+                    ),
+                ),
+                ("sort_order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
+                (
+                    "cluster",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="chains",
+                        to="core.industrycluster",
+                        verbose_name="cluster",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'industry chain',
-                'verbose_name_plural': 'industry chains',
-                'ordering': ['sort_order', 'name'],
+                "verbose_name": "industry chain",
+                "verbose_name_plural": "industry chains",
+                "ordering": ["sort_order", "name"],
             },
         ),
         migrations.CreateModel(
-            name='PortalSettings',
+            name="PortalSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('response_working_days', models.PositiveSmallIntegerField(default=3, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(30)], verbose_name='working days to first contact')),
-                ('contact_cap', models.PositiveSmallIntegerField(default=3, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(20)], verbose_name='institutions that may hold one need at once')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='updated by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "response_working_days",
+                    models.PositiveSmallIntegerField(
+                        default=3,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(30),
+                        ],
+                        verbose_name="working days to first contact",
+                    ),
+                ),
+                (
+                    "contact_cap",
+                    models.PositiveSmallIntegerField(
+                        default=3,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(20),
+                        ],
+                        verbose_name="institutions that may hold one need at once",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="updated by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'portal settings',
-                'verbose_name_plural': 'portal settings',
+                "verbose_name": "portal settings",
+                "verbose_name_plural": "portal settings",
             },
         ),
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='at')),
-                ('actor_role', models.CharField(max_length=40, verbose_name='role')),
-                ('action', models.CharField(choices=[('created', 'Created'), ('status', 'Status change'), ('changed', 'Changed'), ('assigned', 'Assigned'), ('note', 'Note'), ('verified', 'Verified'), ('rejected', 'Rejected'), ('reviewed', 'Reviewed'), ('access_revoked', 'Access withdrawn')], max_length=20, verbose_name='action')),
-                ('object_id', models.PositiveBigIntegerField(verbose_name='object id')),
-                ('object_repr', models.CharField(max_length=200, verbose_name='object')),
-                ('thread_id', models.PositiveBigIntegerField(blank=True, null=True)),
-                ('from_state', models.CharField(blank=True, max_length=30, verbose_name='from')),
-                ('to_state', models.CharField(blank=True, max_length=30, verbose_name='to')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('ip_address', models.GenericIPAddressField(blank=True, null=True, verbose_name='IP address')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by')),
-                ('content_type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='contenttypes.contenttype', verbose_name='object type')),
-                ('thread_type', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='contenttypes.contenttype')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="at"),
+                ),
+                ("actor_role", models.CharField(max_length=40, verbose_name="role")),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("created", "Created"),
+                            ("status", "Status change"),
+                            ("changed", "Changed"),
+                            ("assigned", "Assigned"),
+                            ("note", "Note"),
+                            ("verified", "Verified"),
+                            ("rejected", "Rejected"),
+                            ("reviewed", "Reviewed"),
+                            ("access_revoked", "Access withdrawn"),
+                        ],
+                        max_length=20,
+                        verbose_name="action",
+                    ),
+                ),
+                ("object_id", models.PositiveBigIntegerField(verbose_name="object id")),
+                ("object_repr", models.CharField(max_length=200, verbose_name="object")),
+                ("thread_id", models.PositiveBigIntegerField(blank=True, null=True)),
+                ("from_state", models.CharField(blank=True, max_length=30, verbose_name="from")),
+                ("to_state", models.CharField(blank=True, max_length=30, verbose_name="to")),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                (
+                    "ip_address",
+                    models.GenericIPAddressField(blank=True, null=True, verbose_name="IP address"),
+                ),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="by",
+                    ),
+                ),
+                (
+                    "content_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="contenttypes.contenttype",
+                        verbose_name="object type",
+                    ),
+                ),
+                (
+                    "thread_type",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="contenttypes.contenttype",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'audit event',
-                'verbose_name_plural': 'audit events',
-                'ordering': ['created_at', 'id'],
-                'indexes': [models.Index(fields=['content_type', 'object_id'], name='core_audite_content_7c950d_idx'), models.Index(fields=['thread_type', 'thread_id'], name='core_audite_thread__b0c1f0_idx')],
+                "verbose_name": "audit event",
+                "verbose_name_plural": "audit events",
+                "ordering": ["created_at", "id"],
+                "indexes": [
+                    models.Index(
+                        fields=["content_type", "object_id"], name="core_audite_content_7c950d_idx"
+                    ),
+                    models.Index(
+                        fields=["thread_type", "thread_id"], name="core_audite_thread__b0c1f0_idx"
+                    ),
+                ],
             },
         ),
     ]

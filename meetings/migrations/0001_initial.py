@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,48 +14,144 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Meeting',
+            name="Meeting",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=150, verbose_name='title')),
-                ('kind', models.CharField(choices=[('matchmaking', 'Matchmaking meeting'), ('symposium', 'Symposium'), ('breakfast', "Entrepreneurs' breakfast meeting")], default='matchmaking', max_length=20, verbose_name='kind')),
-                ('starts_at', models.DateTimeField(verbose_name='starts at')),
-                ('ends_at', models.DateTimeField(verbose_name='ends at')),
-                ('location', models.CharField(max_length=200, verbose_name='location')),
-                ('agenda', models.TextField(blank=True, verbose_name='agenda')),
-                ('status', models.CharField(choices=[('scheduled', 'Scheduled'), ('held', 'Held'), ('cancelled', 'Cancelled')], default='scheduled', max_length=20, verbose_name='status')),
-                ('recurrence', models.CharField(choices=[('none', 'Once'), ('monthly', 'Monthly'), ('quarterly', 'Quarterly'), ('yearly', 'Yearly')], default='none', max_length=20, verbose_name='recurrence')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('organizer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='organizer')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=150, verbose_name="title")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("matchmaking", "Matchmaking meeting"),
+                            ("symposium", "Symposium"),
+                            ("breakfast", "Entrepreneurs' breakfast meeting"),
+                        ],
+                        default="matchmaking",
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("starts_at", models.DateTimeField(verbose_name="starts at")),
+                ("ends_at", models.DateTimeField(verbose_name="ends at")),
+                ("location", models.CharField(max_length=200, verbose_name="location")),
+                ("agenda", models.TextField(blank=True, verbose_name="agenda")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("scheduled", "Scheduled"),
+                            ("held", "Held"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="scheduled",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "recurrence",
+                    models.CharField(
+                        choices=[
+                            ("none", "Once"),
+                            ("monthly", "Monthly"),
+                            ("quarterly", "Quarterly"),
+                            ("yearly", "Yearly"),
+                        ],
+                        default="none",
+                        max_length=20,
+                        verbose_name="recurrence",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                (
+                    "organizer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="organizer",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'meeting',
-                'verbose_name_plural': 'meetings',
-                'ordering': ['-starts_at'],
+                "verbose_name": "meeting",
+                "verbose_name_plural": "meetings",
+                "ordering": ["-starts_at"],
             },
         ),
         migrations.CreateModel(
-            name='MeetingInvitation',
+            name="MeetingInvitation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('response', models.CharField(choices=[('pending', 'No answer yet'), ('accepted', 'Accepted'), ('declined', 'Declined')], default='pending', max_length=10, verbose_name='response')),
-                ('responded_at', models.DateTimeField(blank=True, null=True, verbose_name='responded at')),
-                ('reminder_sent_at', models.DateTimeField(blank=True, null=True, verbose_name='reminder sent at')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='invited at')),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='invitations', to='meetings.meeting', verbose_name='meeting')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='meeting_invitations', to=settings.AUTH_USER_MODEL, verbose_name='invitee')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "response",
+                    models.CharField(
+                        choices=[
+                            ("pending", "No answer yet"),
+                            ("accepted", "Accepted"),
+                            ("declined", "Declined"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="response",
+                    ),
+                ),
+                (
+                    "responded_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="responded at"),
+                ),
+                (
+                    "reminder_sent_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="reminder sent at"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="invited at")),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="invitations",
+                        to="meetings.meeting",
+                        verbose_name="meeting",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="meeting_invitations",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="invitee",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'meeting invitation',
-                'verbose_name_plural': 'meeting invitations',
+                "verbose_name": "meeting invitation",
+                "verbose_name_plural": "meeting invitations",
             },
         ),
         migrations.AddConstraint(
-            model_name='meeting',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_at__gte', models.F('starts_at'))), name='meeting_ends_after_start'),
+            model_name="meeting",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_at__gte", models.F("starts_at"))),
+                name="meeting_ends_after_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='meetinginvitation',
-            constraint=models.UniqueConstraint(fields=('meeting', 'user'), name='one_invitation_per_person'),
+            model_name="meetinginvitation",
+            constraint=models.UniqueConstraint(
+                fields=("meeting", "user"), name="one_invitation_per_person"
+            ),
         ),
     ]

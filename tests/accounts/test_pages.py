@@ -26,14 +26,14 @@ def test_an_english_browser_still_gets_chinese_by_default(client):
     assert "登录" in response.content.decode()
 
 
-def test_the_language_switch_turns_the_portal_english(csrf_client):
-    csrf_client.get(reverse("accounts:login"))
-    token = csrf_client.cookies["csrftoken"].value
-    csrf_client.post(
+def test_the_language_switch_turns_the_portal_english(web):
+    web.get(reverse("accounts:login"))
+    token = web.cookies["csrftoken"].value
+    web.post(
         reverse("set_language"),
         {"language": "en", "next": reverse("accounts:login"), "csrfmiddlewaretoken": token},
     )
-    response = csrf_client.get(reverse("accounts:login"))
+    response = web.get(reverse("accounts:login"))
     assert "Log in" in response.content.decode()
     assert "登录" not in response.content.decode()
 
@@ -45,22 +45,22 @@ def test_anonymous_visitors_are_sent_to_login(client, name):
     assert response["Location"].startswith(reverse("accounts:login"))
 
 
-def test_logging_in_with_a_wrong_password_shows_a_chinese_error(csrf_client, enterprise_member):
+def test_logging_in_with_a_wrong_password_shows_a_chinese_error(web, enterprise_member):
     login_url = reverse("accounts:login")
-    csrf_client.get(login_url)
-    token = csrf_client.cookies["csrftoken"].value
-    response = csrf_client.post(
+    web.get(login_url)
+    token = web.cookies["csrftoken"].value
+    response = web.post(
         login_url, {"username": "chenjing", "password": "wrong", "csrfmiddlewaretoken": token}
     )
     assert response.status_code == 200
     assert "请输入一个正确的" in response.content.decode()
 
 
-def test_logging_in_sends_each_role_home(csrf_client, enterprise_member):
+def test_logging_in_sends_each_role_home(web, enterprise_member):
     login_url = reverse("accounts:login")
-    csrf_client.get(login_url)
-    token = csrf_client.cookies["csrftoken"].value
-    response = csrf_client.post(
+    web.get(login_url)
+    token = web.cookies["csrftoken"].value
+    response = web.post(
         login_url,
         {"username": "chenjing", "password": "pass-word-123", "csrfmiddlewaretoken": token},
         follow=True,
