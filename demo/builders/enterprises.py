@@ -1,0 +1,137 @@
+"""Demo enterprises, their projects and their open financing needs."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.utils import timezone
+
+from accounts.models import User
+from core.money import WAN
+from core.reference import Collateral
+from demo.data import (
+    CHAIN_WORDS,
+    CHAINS,
+    DISTRICT,
+    NAME_WORDS,
+    PURPOSES,
+    SIZE_CYCLE,
+    SIZE_FIGURES,
+    TOWNS,
+)
+from enterprises.models import Enterprise, EnterpriseMembership, FinancingNeed, Project
+
+from .accounts import credit_code, person, user
+
+
+def build_enterprises(chains, today, now, rng):
+    """Sixty enterprises of every size class, the demo enterprise login; returns
+    (enterprises, demo_user)."""
+    enterprises = []
+    for index in range(60):
+        chain_code, _name, _cluster, _key, industry = CHAINS[index % len(CHAINS)]
+        size = SIZE_CYCLE[index % len(SIZE_CYCLE)]
+        employees, revenue_wan, assets_wan = SIZE_FIGURES[size]
+        # Vary the figures a little without leaving the class band.
+        factor = Decimal(100 + rng.randint(0, 20)) / 100
+        name = (
+            "清溪恒氟化工有限公司"
+            if index == 1
+            else f"{DISTRICT[:2]}{NAME_WORDS[index % 16]}{NAME_WORDS[(index * 7 + 3) % 16]}"
+            f"{CHAIN_WORDS[chain_code]}有限公司"
+        )
+        if (
+            Enterprise.objects.filter(name=name)
+            .exclude(credit_code=credit_code(index + 1))
+            .exists()
+        ):
+            name = name.replace("有限公司", f"{index + 1}号有限公司")
+        enterprise, _ = Enterprise.objects.get_or_create(
+            credit_code=credit_code(index + 1),
+            defaults={
+                "name": name,
+                "legal_representative": person(rng),
+                "industry": industry,
+                "chain": chains[chain_code],
+                "town": TOWNS[index % len(TOWNS)],
+                "address": f"{DISTRICT}{TOWNS[index % len(TOWNS)]}{index + 1}号",
+                "employees": int(employees * factor),
+                "revenue": (Decimal(revenue_wan) * factor * WAN).quantize(Decimal("0.01")),
+                "total_assets": (Decimal(assets_wan) * factor * WAN).quantize(Decimal("0.01")),
+                "figures_as_of": dt.date(today.year - 1, 12, 31),
+                "contact_name": person(rng),
+                "contact_phone": f"138{index:08d}",
+                "contact_email": f"finance{index + 1}@example-enterprise.cn",
+                "verification_status": (
+                    Enterprise.VerificationStatus.PENDING
+                    if index % 15 == 14
+                    else Enterprise.VerificationStatus.VERIFIED
+                ),
+                "verified_at": None if index % 15 == 14 else now,
+                "recommended_by": User.Department.INDUSTRY_IT if index % 4 == 0 else "",
+            },
+        )
+        enterprises.append(enterprise)
+
+    demo_user = user(
+        "qiye",
+        role=User.Role.ENTERPRISE,
+        last_name="陈",
+        first_name="静",
+        email="qiye@example-enterprise.cn",
+    )
+    EnterpriseMembership.objects.get_or_create(
+        user=demo_user, defaults={"enterprise": enterprises[1], "is_admin": True}
+    )
+
+    return enterprises, demo_user
+
+
+def build_projects(enterprises, rng):
+    """Projects of the first forty enterprises; every third is a district key project."""
+    projects = []
+    for index, enterprise in enumerate(enterprises[:40]):
+        project, _ = Project.objects.get_or_create(
+            enterprise=enterprise,
+            name=f"{enterprise.name[:-4]}{['扩能改造', '新建生产基地', '智能化升级', '仓储中心'][index % 4]}项目",
+            defaults={
+                "chain": enterprise.chain,
+                "is_key_project": index % 3 == 0,
+                "total_investment": Decimal(rng.choice([2000, 5000, 8000, 12000, 30000, 60000]))
+                * WAN,
+                "stage": rng.choice(Project.Stage.values),
+                "description": "列入区级重点项目库。" if index % 3 == 0 else "",
+            },
+        )
+        projects.append(project)
+
+    return projects
+
+
+def build_open_needs(enterprises, projects, demo_user, rng):
+    """Needs that enterprises have submitted and are waiting for institutions."""
+    project_by_enterprise = {p.enterprise_id: p for p in projects}
+    kinds = FinancingNeed.LoanKind.values
+    collateral_choices = Collateral.values
+    for index, enterprise in enumerate(enterprises):
+        purpose = f"{PURPOSES[(index + 3) % len(PURPOSES)]}（{enterprise.chain.name}）"
+        if FinancingNeed.objects.filter(enterprise=enterprise, purpose=purpose).exists():
+            continue
+        size = enterprise.size_class
+        base_wan = {"large": 20000, "medium": 3000, "small": 500, "micro": 50}.get(size, 100)
+        amount = Decimal(base_wan) * Decimal(rng.choice([1, 2, 3, 5])) / 2 * WAN
+        draft = not enterprise.is_verified or index % 11 == 5
+        FinancingNeed.objects.create(
+            enterprise=enterprise,
+            project=project_by_enterprise.get(enterprise.pk) if index % 2 == 0 else None,
+            amount=amount.quantize(Decimal("0.01")),
+            term_months=rng.choice([6, 12, 24, 36, 60]),
+            purpose=purpose,
+            collateral=rng.sample(collateral_choices, k=rng.choice([0, 1, 2])),
+            max_rate=Decimal(rng.choice(["4.00", "4.50", "5.00", "6.00"])),
+            needed_by=dt.date(2027, 3, 31),
+            loan_kind=kinds[index % 3] if index % 5 == 0 else FinancingNeed.LoanKind.NEW,
+            description="企业生产经营良好，订单充足，需资金支持。",
+            status=FinancingNeed.Status.DRAFT if draft else FinancingNeed.Status.SUBMITTED,
+            submitted_at=None if draft else timezone.now(),
+            created_by=demo_user if index == 1 else None,
+        )

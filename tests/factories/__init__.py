@@ -1,0 +1,28 @@
+"""factory_boy factories, one module per app; import them from here."""
+
+from .accounts import UserFactory
+from .banks import InstitutionFactory, LoanProductFactory, OfficerFactory
+from .core import IndustryChainFactory, IndustryClusterFactory
+from .enterprises import (
+    EnterpriseFactory,
+    EnterpriseMemberFactory,
+    FinancingNeedFactory,
+    ProjectFactory,
+)
+from .leads import LeadFactory
+from .meetings import MeetingFactory
+
+__all__ = [
+    "EnterpriseFactory",
+    "EnterpriseMemberFactory",
+    "FinancingNeedFactory",
+    "IndustryChainFactory",
+    "IndustryClusterFactory",
+    "InstitutionFactory",
+    "LeadFactory",
+    "LoanProductFactory",
+    "MeetingFactory",
+    "OfficerFactory",
+    "ProjectFactory",
+    "UserFactory",
+]

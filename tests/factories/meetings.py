@@ -1,0 +1,18 @@
+"""Factories for the meetings app."""
+
+import datetime as dt
+
+import factory
+from django.utils import timezone
+
+from meetings.models import Meeting
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Meeting
+
+    title = factory.Sequence(lambda n: f"政银企对接会{n}")
+    starts_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=10))
+    ends_at = factory.LazyAttribute(lambda m: m.starts_at + dt.timedelta(hours=2))
+    location = "区行政中心"
