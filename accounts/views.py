@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import ServiceError
+from core.views import show_refusal
 
 from .forms import AccountForm, PortalFormMixin
 from .models import User
@@ -88,10 +89,7 @@ def invitation_accept_page(request, *, invitation, organisation: str, accept, ho
                 email=data["email"],
             )
         except ServiceError as error:
-            if error.field in form.fields:
-                form.add_error(error.field, error.message)
-            else:
-                messages.error(request, error.message)
+            show_refusal(request, error, form)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(

@@ -5,7 +5,7 @@ from decimal import Decimal, InvalidOperation
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from .models import Institution, LoanProduct, Officer
+from .models import Institution, LoanProduct, Officer, OfficerInvitation
 
 
 def products_for_institution(*, institution: Institution) -> QuerySet[LoanProduct]:
@@ -65,3 +65,34 @@ def products_awaiting_review() -> QuerySet[LoanProduct]:
         .select_related("institution")
         .order_by("updated_at")
     )
+
+
+# Pages list at most this many pending invitations.
+PENDING_INVITATIONS_SHOWN = 20
+
+
+def pending_officer_invitations(*, institution: Institution) -> QuerySet[OfficerInvitation]:
+    return OfficerInvitation.objects.filter(
+        institution=institution, accepted_at__isnull=True
+    ).order_by("-created_at")[:PENDING_INVITATIONS_SHOWN]
+
+
+def colleague_for_officer(*, officer: Officer, pk: int) -> Officer:
+    """An officer of the same institution (404 for anyone else's)."""
+    return get_object_or_404(
+        Officer.objects.select_related("user", "institution"),
+        pk=pk,
+        institution=officer.institution,
+    )
+
+
+def officer_invitation_by_token(*, token: str) -> OfficerInvitation:
+    return get_object_or_404(OfficerInvitation.objects.select_related("institution"), token=token)
+
+
+def active_institutions() -> QuerySet[Institution]:
+    return Institution.objects.filter(is_active=True).order_by("name")
+
+
+def product_for_review(*, pk: int) -> LoanProduct:
+    return get_object_or_404(LoanProduct.objects.select_related("institution"), pk=pk)

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,9 +19,13 @@ from .forms import (
     InviteOfficerForm,
     LoanProductForm,
 )
-from .models import Institution, LoanProduct, Officer, OfficerInvitation, PolicyTag
+from .models import LoanProduct, Officer, PolicyTag
 from .selectors import (
+    active_institutions,
+    colleague_for_officer,
+    officer_invitation_by_token,
     officers_for_institution,
+    pending_officer_invitations,
     product_for_officer,
     products_for_institution,
     published_products,
@@ -93,7 +97,7 @@ def product_submit(request, pk):
     try:
         services.loan_product_submit(product=product, officer=_officer(request))
     except ServiceError as error:
-        messages.error(request, error.message)
+        show_refusal(request, error)
     else:
         messages.success(request, _("Product sent to the finance office for review."))
     return redirect("banks:product_list")
@@ -106,7 +110,7 @@ def product_retire(request, pk):
     try:
         services.loan_product_retire(product=product, officer=_officer(request))
     except ServiceError as error:
-        messages.error(request, error.message)
+        show_refusal(request, error)
     else:
         messages.success(request, _("Product retired; it is no longer matched."))
     return redirect("banks:product_list")
@@ -138,9 +142,7 @@ def officer_list(request):
         {
             "me": officer,
             "officers": officers_for_institution(institution=officer.institution),
-            "invitations": OfficerInvitation.objects.filter(
-                institution=officer.institution, accepted_at__isnull=True
-            )[:20],
+            "invitations": pending_officer_invitations(institution=officer.institution),
             "form": form,
             "roles": Officer.Role.choices,
         },
@@ -148,11 +150,7 @@ def officer_list(request):
 
 
 def _colleague(request, pk) -> Officer:
-    return get_object_or_404(
-        Officer.objects.select_related("user", "institution"),
-        pk=pk,
-        institution=_officer(request).institution,
-    )
+    return colleague_for_officer(officer=_officer(request), pk=pk)
 
 
 @officer_required
@@ -164,7 +162,7 @@ def officer_role(request, pk):
             actor=_officer(request), officer=colleague, role=request.POST.get("role", "")
         )
     except ServiceError as error:
-        messages.error(request, error.message)
+        show_refusal(request, error)
     else:
         messages.success(request, _("Role updated."))
     return redirect("banks:officer_list")
@@ -177,7 +175,7 @@ def officer_remove(request, pk):
     try:
         services.officer_remove(actor=_officer(request), officer=colleague)
     except ServiceError as error:
-        messages.error(request, error.message)
+        show_refusal(request, error)
     else:
         messages.success(
             request,
@@ -189,9 +187,7 @@ def officer_remove(request, pk):
 
 @login_not_required
 def invitation_accept(request, token):
-    invitation = get_object_or_404(
-        OfficerInvitation.objects.select_related("institution"), token=token
-    )
+    invitation = officer_invitation_by_token(token=token)
     return invitation_accept_page(
         request,
         invitation=invitation,
@@ -215,7 +211,7 @@ def catalogue(request):
         {
             "page": page,
             "query": query.urlencode(),
-            "institutions": Institution.objects.filter(is_active=True).order_by("name"),
+            "institutions": active_institutions(),
             "tags": PolicyTag.choices,
             "types": LoanProduct.ProductType.choices,
             "params": request.GET,

@@ -83,16 +83,11 @@ def _fmt_bytes(n: int) -> str:
 def generate(needs: int, products: int, enterprises: int, institutions: int, seed: int = 7) -> None:
     """Synthetic district or province: verified enterprises, open needs, published products."""
     from banks.models import Institution, LoanProduct, PolicyTag
+    from core.models import IndustryChain, IndustryCluster, PortalSettings
+    from core.reference import Collateral
     from core.sizing import Industry, SizeClass
     from core.uscc import make_uscc
-    from enterprises.models import (
-        Collateral,
-        Enterprise,
-        FinancingNeed,
-        IndustryChain,
-        IndustryCluster,
-    )
-    from matchmaking.models import PortalSettings
+    from enterprises.models import Enterprise, FinancingNeed
 
     rng = random.Random(seed)
     PortalSettings.load()
@@ -189,8 +184,8 @@ def analyze() -> None:
 
 def pure_compute_floor(block_size: int) -> tuple[float, int]:
     """Score every pair with the vectorised kernel on in-memory facts: no database work."""
-    from matchmaking.engine import ProductArrays, score_block, select_top
     from matchmaking.facts import need_facts, open_needs_queryset, product_facts, weights_current
+    from matchmaking.kernel import ProductArrays, score_block, select_top
 
     weights = weights_current()
     products = ProductArrays.build(product_facts())
@@ -226,8 +221,9 @@ def per_pair_rate(sample: int = 3000) -> float:
 
 
 def run_scenario(name: str) -> dict:
+    from leads.models import Lead
     from matchmaking import engine
-    from matchmaking.models import Lead, Match
+    from matchmaking.models import Match
 
     needs, products, enterprises, institutions, targets = SCENARIOS[name]
     print(f"\n== {name}: {needs:,} open needs × {products:,} products ==", flush=True)

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 
 from .models import (
     Enterprise,
+    EnterpriseInvitation,
     FinancingNeed,
     NeedAccessRevocation,
     Project,
@@ -71,3 +72,30 @@ def needs_by_status() -> dict[str, int]:
 def enterprise_for_review() -> QuerySet[Enterprise]:
     """Enterprises as the verification page shows them."""
     return Enterprise.objects.select_related("chain__cluster")
+
+
+# Pages list at most this many pending invitations.
+PENDING_INVITATIONS_SHOWN = 20
+
+
+def enterprise_members(*, enterprise: Enterprise):
+    return enterprise.members.select_related("user").order_by("-is_admin", "created_at")
+
+
+def pending_enterprise_invitations(*, enterprise: Enterprise):
+    return enterprise.invitations.filter(accepted_at__isnull=True).order_by("-created_at")[
+        :PENDING_INVITATIONS_SHOWN
+    ]
+
+
+def member_of_enterprise(*, enterprise: Enterprise, user_id: int):
+    """A colleague's account (404 for a stranger)."""
+    return get_object_or_404(enterprise.members.select_related("user"), user_id=user_id).user
+
+
+def enterprise_invitation_by_token(*, token: str) -> EnterpriseInvitation:
+    return get_object_or_404(EnterpriseInvitation.objects.select_related("enterprise"), token=token)
+
+
+def enterprise_projects(*, enterprise: Enterprise):
+    return enterprise.projects.select_related("chain").order_by("-created_at")

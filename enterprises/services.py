@@ -290,7 +290,7 @@ def project_set_key(*, project: Project, actor: User, is_key: bool) -> Project:
 # --- Financing needs --------------------------------------------------------------------------
 
 
-def _require_member(need: FinancingNeed, actor: User) -> None:
+def need_member_check(*, need: FinancingNeed, actor: User) -> None:
     """Only a member of the need's enterprise acts for it."""
     membership = getattr(actor, "enterprise_membership", None)
     if membership is None or membership.enterprise_id != need.enterprise_id:
@@ -403,7 +403,7 @@ def financing_need_submit(*, need: FinancingNeed, actor: User) -> FinancingNeed:
 @transaction.atomic
 def financing_need_withdraw(*, need: FinancingNeed, actor: User, reason: str = "") -> FinancingNeed:
     """The enterprise takes the need back; the leads on it are closed (by the leads app)."""
-    _require_member(need, actor)
+    need_member_check(need=need, actor=actor)
     return financing_need_transition(
         need=need, to_status=FinancingNeed.Status.WITHDRAWN, actor=actor, message=reason
     )
@@ -414,7 +414,7 @@ def financing_need_revoke_access(
     *, need: FinancingNeed, institution, actor: User
 ) -> NeedAccessRevocation:
     """The enterprise takes one institution's access to this need away (its lead is closed)."""
-    _require_member(need, actor)
+    need_member_check(need=need, actor=actor)
     need = FinancingNeed.objects.select_for_update().get(pk=need.pk)
     revocation, created = NeedAccessRevocation.objects.get_or_create(
         need=need, institution=institution, defaults={"revoked_by": actor}

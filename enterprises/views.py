@@ -25,11 +25,15 @@ from .forms import (
     InviteColleagueForm,
     ProjectForm,
 )
-from .models import EnterpriseInvitation, FinancingNeed
+from .models import FinancingNeed
 from .selectors import (
     enterprise_for_user,
+    enterprise_invitation_by_token,
+    enterprise_members,
+    member_of_enterprise,
     need_for_member,
     needs_for_enterprise,
+    pending_enterprise_invitations,
     project_for_member,
     projects_for_enterprise,
 )
@@ -87,9 +91,7 @@ def register(request):
 
 @login_not_required
 def invitation_accept(request, token):
-    invitation = get_object_or_404(
-        EnterpriseInvitation.objects.select_related("enterprise"), token=token
-    )
+    invitation = enterprise_invitation_by_token(token=token)
     return invitation_accept_page(
         request,
         invitation=invitation,
@@ -165,10 +167,8 @@ def members(request):
         {
             "enterprise": enterprise,
             "membership": membership,
-            "members": enterprise.members.select_related("user").order_by(
-                "-is_admin", "created_at"
-            ),
-            "invitations": enterprise.invitations.filter(accepted_at__isnull=True)[:20],
+            "members": enterprise_members(enterprise=enterprise),
+            "invitations": pending_enterprise_invitations(enterprise=enterprise),
             "form": form,
         },
     )
@@ -178,11 +178,11 @@ def members(request):
 @require_POST
 def member_remove(request, user_id):
     enterprise = enterprise_for_user(user=request.user)
-    member = get_object_or_404(enterprise.members.select_related("user"), user_id=user_id).user
+    member = member_of_enterprise(enterprise=enterprise, user_id=user_id)
     try:
         services.enterprise_remove_member(enterprise=enterprise, actor=request.user, member=member)
     except ServiceError as error:
-        messages.error(request, error.message)
+        show_refusal(request, error)
     else:
         messages.success(
             request, _("%(name)s no longer acts for the enterprise.") % {"name": member}
@@ -271,7 +271,7 @@ def need_create(request):
                 enterprise=enterprise, actor=request.user, data=_need_form_data(form), submit=submit
             )
         except ServiceError as error:
-            messages.error(request, error.message)
+            show_refusal(request, error)
         else:
             messages.success(
                 request, _("Need submitted.") if submit else _("Draft saved. Submit it when ready.")
@@ -298,7 +298,7 @@ def need_edit(request, pk):
                 need=need, actor=request.user, data=_need_form_data(form), submit=submit
             )
         except ServiceError as error:
-            messages.error(request, error.message)
+            show_refusal(request, error)
         else:
             messages.success(request, _("Need saved."))
             return redirect(need)
@@ -317,7 +317,7 @@ def need_submit(request, pk):
         with transaction.atomic():
             services.financing_need_submit(need=need, actor=request.user)
     except ServiceError as error:
-        messages.error(request, error.message)
+        show_refusal(request, error)
     else:
         messages.success(request, _("Need submitted."))
     return redirect(need)
@@ -332,7 +332,7 @@ def need_withdraw(request, pk):
             need=need, actor=request.user, reason=request.POST.get("reason", "")[:300]
         )
     except ServiceError as error:
-        messages.error(request, error.message)
+        show_refusal(request, error)
     else:
         messages.success(request, _("Need withdrawn. Institutions working on it were told."))
     return redirect(need)

@@ -28,7 +28,7 @@ from core.models import PortalSettings
 from core.workdays import working_day_deadline
 from enterprises.models import OPEN_NEED_STATUSES, FinancingNeed
 from enterprises.selectors import institution_may_see_need
-from enterprises.services import financing_need_transition
+from enterprises.services import financing_need_transition, need_member_check
 from matchmaking.rules import DEFAULT_RESPONSE_RATE
 from meetings.models import Meeting
 
@@ -401,17 +401,11 @@ def loan_agreement_sign(
 # --- The enterprise's answer after every holder declined ---------------------------------------
 
 
-def _require_member(need: FinancingNeed, actor: User) -> None:
-    membership = getattr(actor, "enterprise_membership", None)
-    if membership is None or membership.enterprise_id != need.enterprise_id:
-        raise ServiceError(_("This need belongs to another enterprise."))
-
-
 @transaction.atomic
 def need_release_to_other_institutions(*, need: FinancingNeed, actor) -> FinancingNeed:
     """The need goes back to matching; rescoring (queued by the move back to submitted) hands it
     to the next matching institutions that have not had it."""
-    _require_member(need, actor)
+    need_member_check(need=need, actor=actor)
     return financing_need_transition(
         need=need,
         to_status=FinancingNeed.Status.SUBMITTED,
@@ -423,7 +417,7 @@ def need_release_to_other_institutions(*, need: FinancingNeed, actor) -> Financi
 
 @transaction.atomic
 def need_close_after_declines(*, need: FinancingNeed, actor) -> FinancingNeed:
-    _require_member(need, actor)
+    need_member_check(need=need, actor=actor)
     return financing_need_transition(
         need=need,
         to_status=FinancingNeed.Status.CLOSED,

@@ -130,7 +130,7 @@ def lead_claim(request, pk):
     try:
         services.lead_claim(lead=lead, officer=_officer(request))
     except ServiceError as error:
-        messages.error(request, error.message)
+        show_refusal(request, error)
     else:
         messages.success(
             request, _("The lead is yours. Contact the enterprise before the deadline.")
@@ -251,7 +251,7 @@ def need_take(request, need_id):
     try:
         lead = services.lead_take(need=need, officer=officer)
     except ServiceError as error:
-        messages.error(request, error.message)
+        show_refusal(request, error)
         return redirect("banks:matched_needs")
     messages.success(request, _("The need is now one of your leads."))
     return redirect("banks:lead_detail", pk=lead.pk)
@@ -292,7 +292,7 @@ def need_after_declines(request, pk):
         else:
             services.need_close_after_declines(need=need, actor=request.user)
     except ServiceError as error:
-        messages.error(request, error.message)
+        show_refusal(request, error)
     else:
         messages.success(
             request,

@@ -9,7 +9,7 @@ from banks.models import LoanProduct
 from .engine import live_product_arrays
 from .facts import need_facts, product_facts, weights_current
 from .kernel import score_block
-from .models import Match
+from .models import Match, ScoringPolicy
 from .rules import explain_pair
 
 # --- Matches and their explanations -------------------------------------------------------------
@@ -60,3 +60,7 @@ def pair_explanation(*, need_id: int, product_id: int | None):
     if not needs or not products:
         return None
     return explain_pair(needs[0], products[0], weights_current())
+
+
+def scoring_policy_history(*, limit: int):
+    return ScoringPolicy.objects.select_related("created_by")[:limit]

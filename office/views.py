@@ -9,17 +9,23 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import finance_office_required, government_required
 from banks import services as bank_services
-from banks.models import LoanProduct
-from banks.selectors import products_awaiting_review
+from banks.selectors import product_for_review, products_awaiting_review
 from core.errors import ServiceError
 from core.selectors import audit_events, audited_object_types
 from core.views import show_refusal
 from enterprises import services as enterprise_services
 from enterprises.models import FinancingNeed, Project
-from enterprises.selectors import enterprise_for_review, needs_by_status, pending_verifications
+from enterprises.selectors import (
+    enterprise_for_review,
+    enterprise_members,
+    enterprise_projects,
+    needs_by_status,
+    pending_verifications,
+)
 from leads.selectors import past_meetings_with_totals, signed_totals
 from matchmaking import services as matching_services
 from matchmaking.models import ScoringPolicy
+from matchmaking.selectors import scoring_policy_history
 from meetings.selectors import upcoming_meetings
 
 from .forms import AuditSearchForm, ProductReviewForm, ScoringPolicyForm, VerificationDecisionForm
@@ -80,8 +86,8 @@ def verification_detail(request, pk):
         {
             "enterprise": enterprise,
             "classification": enterprise.classification(),
-            "projects": enterprise.projects.select_related("chain").order_by("-created_at"),
-            "members": enterprise.members.select_related("user"),
+            "projects": enterprise_projects(enterprise=enterprise),
+            "members": enterprise_members(enterprise=enterprise),
             "form": form,
         },
     )
@@ -114,7 +120,7 @@ def product_review_queue(request):
 
 @government_required
 def product_review(request, pk):
-    product = get_object_or_404(LoanProduct.objects.select_related("institution"), pk=pk)
+    product = product_for_review(pk=pk)
     form = ProductReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -154,7 +160,7 @@ def scoring_policy(request):
                 request, _("Saved. All matches are being recomputed with the new weights.")
             )
             return redirect("office:scoring_policy")
-    history = ScoringPolicy.objects.select_related("created_by")[:POLICY_HISTORY]
+    history = scoring_policy_history(limit=POLICY_HISTORY)
     return render(request, "office/scoring_policy.html", {"form": form, "history": history})
 
 
