@@ -4,6 +4,20 @@ from .models import AuditEvent, CalendarDay, IndustryChain, IndustryCluster, Por
 from .services import EDITABLE_SETTINGS, portal_settings_update
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For rows only services write (workflow state, evidence, derived data): readable, never
+    added, changed or deleted in the admin."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(IndustryCluster)
 class IndustryClusterAdmin(admin.ModelAdmin):
     list_display = ("name", "code", "sort_order")
@@ -50,7 +64,7 @@ class CalendarDayAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdmin):
     """Evidence: readable, never added, changed or deleted here."""
 
     list_display = (
@@ -65,12 +79,3 @@ class AuditEventAdmin(admin.ModelAdmin):
     list_filter = ("action", "actor_role", "content_type")
     search_fields = ("object_repr", "note", "actor__username")
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -39,6 +39,8 @@ from .selectors import overdue_leads_by_institution
 L = Lead.Status
 # An institution's response rate is stored to four decimals (a share, 0–1).
 RESPONSE_RATE_PLACES = Decimal("0.0001")
+# A notice about many closed leads names this many of them.
+CLOSED_LEADS_LISTED = 20
 
 
 def _notify_enterprise(need: FinancingNeed, *, title: str, body: str = "") -> None:
@@ -118,21 +120,30 @@ def leads_close_by_system(*, leads, note: str) -> int:
 
 
 def _tell_institutions_of_closed(leads: list[Lead], *, note: str) -> None:
-    """The officer holding each lead is told; an unassigned lead's institution admins are."""
+    """The officer holding each lead is told; an unassigned lead's institution admins are. One
+    notice per person, however many of their leads closed at once (a retired product may close
+    hundreds)."""
     unassigned = {lead.institution_id for lead in leads if lead.assigned_to_id is None}
     admins = defaultdict(list)
     for officer in Officer.objects.filter(
         institution_id__in=unassigned, role=Officer.Role.ADMIN, is_active=True, user__is_active=True
     ).select_related("user"):
         admins[officer.institution_id].append(officer.user)
+    closed_for = defaultdict(list)
     for lead in leads:
         users = [lead.assigned_to.user] if lead.assigned_to_id else admins[lead.institution_id]
-        notice_send(
-            users=users,
-            title=_("Lead closed: %(need)s") % {"need": lead.need},
-            body=note,
-            url=reverse("banks:lead_detail", args=[lead.pk]),
-        )
+        for user in users:
+            closed_for[user].append(lead)
+    for user, own in closed_for.items():
+        if len(own) == 1:
+            title = _("Lead closed: %(need)s") % {"need": own[0].need}
+            url = reverse("banks:lead_detail", args=[own[0].pk])
+            body = note
+        else:
+            title = _("%(count)d leads were closed") % {"count": len(own)}
+            url = reverse("banks:lead_list") + "?status=closed"
+            body = note + "\n" + "\n".join(str(lead.need) for lead in own[:CLOSED_LEADS_LISTED])
+        notice_send(users=[user], title=title, body=body, url=url)
 
 
 # --- The officer's steps on a lead ----------------------------------------------------------------

@@ -1,22 +1,15 @@
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdmin
+
 from .models import Match, ScoringPolicy
 
 
 @admin.register(ScoringPolicy)
-class ScoringPolicyAdmin(admin.ModelAdmin):
+class ScoringPolicyAdmin(ReadOnlyAdmin):
     """History only: changes go through the finance office's settings page, which recomputes."""
 
     list_display = ("created_at", "created_by", "min_score", "top_k", "note")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Match)
