@@ -96,3 +96,7 @@ def active_institutions() -> QuerySet[Institution]:
 
 def product_for_review(*, pk: int) -> LoanProduct:
     return get_object_or_404(LoanProduct.objects.select_related("institution"), pk=pk)
+
+
+def institution_by_id(*, pk: int) -> Institution:
+    return get_object_or_404(Institution, pk=pk)

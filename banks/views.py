@@ -31,7 +31,8 @@ from .selectors import (
     published_products,
 )
 
-LEADS_PER_PAGE = 25
+# The public catalogue shows this many products a page.
+CATALOGUE_PAGE_SIZE = 24
 
 
 def _officer(request) -> Officer:
@@ -202,7 +203,9 @@ def invitation_accept(request, token):
 
 @login_not_required
 def catalogue(request):
-    page = Paginator(published_products(params=request.GET), 24).get_page(request.GET.get("page"))
+    page = Paginator(published_products(params=request.GET), CATALOGUE_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -99,3 +99,8 @@ def enterprise_invitation_by_token(*, token: str) -> EnterpriseInvitation:
 
 def enterprise_projects(*, enterprise: Enterprise):
     return enterprise.projects.select_related("chain").order_by("-created_at")
+
+
+def need_by_id(*, pk: int) -> FinancingNeed:
+    """Any need by id (404 if none); callers' services decide who may act on it."""
+    return get_object_or_404(FinancingNeed, pk=pk)

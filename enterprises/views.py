@@ -6,14 +6,14 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.forms import AccountForm
 from accounts.permissions import enterprise_member_required
 from accounts.views import invitation_accept_page
-from banks.models import Institution
+from banks.selectors import institution_by_id
 from core.errors import ServiceError
 from core.views import show_refusal
 
@@ -342,7 +342,7 @@ def need_withdraw(request, pk):
 @require_POST
 def need_revoke_access(request, pk, institution_id):
     need = need_for_member(user=request.user, pk=pk)
-    institution = get_object_or_404(Institution, pk=institution_id)
+    institution = institution_by_id(pk=institution_id)
     services.financing_need_revoke_access(need=need, institution=institution, actor=request.user)
     messages.success(
         request, _("%(institution)s can no longer see this need.") % {"institution": institution}

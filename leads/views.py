@@ -5,7 +5,7 @@ services; nothing more."""
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,8 +16,7 @@ from core.errors import ServiceError
 from core.models import PortalSettings
 from core.sizing import SizeClass
 from core.views import show_refusal
-from enterprises.models import FinancingNeed
-from enterprises.selectors import institution_may_see_need, need_for_member
+from enterprises.selectors import institution_may_see_need, need_by_id, need_for_member
 from enterprises.services import EDITABLE_NEED_STATUSES, need_access_record
 from matchmaking.selectors import need_matches_explained, need_near_misses
 
@@ -40,6 +39,8 @@ LEADS_PER_PAGE = 25
 MATCHED_NEEDS_PER_PAGE = 25
 # The need page lists at most this many matched products.
 NEED_PAGE_MATCHES = 20
+# The officer's home lists at most this many of the institution's products.
+OFFICER_HOME_PRODUCTS = 50
 
 
 def _officer(request) -> Officer:
@@ -57,7 +58,7 @@ def home(request):
             "officer": officer,
             "institution": institution,
             "lead_counts": lead_counts_for_institution(institution=institution),
-            "products": products_for_institution(institution=institution)[:50],
+            "products": products_for_institution(institution=institution)[:OFFICER_HOME_PRODUCTS],
         },
     )
 
@@ -247,7 +248,7 @@ def matched_needs(request):
 @require_POST
 def need_take(request, need_id):
     officer = _officer(request)
-    need = get_object_or_404(FinancingNeed, pk=need_id)
+    need = need_by_id(pk=need_id)
     try:
         lead = services.lead_take(need=need, officer=officer)
     except ServiceError as error:
