@@ -187,8 +187,8 @@ def need_timeline(*, need: FinancingNeed) -> list[dict]:
                 "actor": event.actor,
                 "is_system": event.is_system,
                 "text": event.note,
-                "from": labels.get(event.from_state, "") if event.action == "status" else "",
-                "to": labels.get(event.to_state, "") if event.action == "status" else "",
+                "from": labels.get(event.from_state, ""),
+                "to": labels.get(event.to_state, ""),
                 "institution": institutions.get(event.object_id) if is_lead else None,
             }
         )
