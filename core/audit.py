@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 
 from .models import AuditEvent
 
@@ -32,9 +33,12 @@ def actor_role(actor) -> str:
     return getattr(actor, "role", "") or ("admin" if actor.is_superuser else "")
 
 
-def _event(obj: models.Model, *, action, actor, from_state, to_state, note, thread) -> AuditEvent:
+def _event(
+    obj: models.Model, *, action, actor, from_state, to_state, note, thread, at=None
+) -> AuditEvent:
     thread = thread if thread is not None else obj
     return AuditEvent(
+        created_at=at or timezone.now(),
         actor=actor,
         actor_role=actor_role(actor),
         action=action,
@@ -59,8 +63,10 @@ def audit_record(
     to_state: str = "",
     note: str = "",
     thread: models.Model | None = None,
+    at=None,
 ) -> AuditEvent:
-    """Record one change of ``obj``. ``actor=None`` means the system did it."""
+    """Record one change of ``obj``. ``actor=None`` means the system did it; ``at`` is only for
+    history recorded after the fact (imported records), never for a change made now."""
     event = _event(
         obj,
         action=action,
@@ -69,6 +75,7 @@ def audit_record(
         to_state=to_state,
         note=note,
         thread=thread,
+        at=at,
     )
     event.save()
     return event

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -142,7 +143,9 @@ class AuditEvent(models.Model):
 
     SYSTEM_ROLE = "system"
 
-    created_at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    # Set when recorded; only history imported from before the portal (demo data, migrations of
+    # paper records) passes an earlier time to ``audit_record``.
+    created_at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -192,6 +195,15 @@ class AuditEvent(models.Model):
     @property
     def is_system(self) -> bool:
         return self.actor_role == self.SYSTEM_ROLE
+
+    @property
+    def actor_role_label(self) -> str:
+        """The actor's role in words (their department for government staff)."""
+        if self.actor is None:
+            return ""
+        if getattr(self.actor, "department", ""):
+            return self.actor.get_department_display()
+        return self.actor.get_role_display() if getattr(self.actor, "role", "") else ""
 
     @property
     def object_kind(self) -> str:

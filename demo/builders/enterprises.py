@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from accounts.models import User
+from core.audit import audit_record
 from core.money import WAN
 from core.reference import Collateral
 from demo.data import (
@@ -120,7 +121,7 @@ def build_open_needs(enterprises, projects, demo_user, rng):
         base_wan = {"large": 20000, "medium": 3000, "small": 500, "micro": 50}.get(size, 100)
         amount = Decimal(base_wan) * Decimal(rng.choice([1, 2, 3, 5])) / 2 * WAN
         draft = not enterprise.is_verified or index % 11 == 5
-        FinancingNeed.objects.create(
+        need = FinancingNeed.objects.create(
             enterprise=enterprise,
             project=project_by_enterprise.get(enterprise.pk) if index % 2 == 0 else None,
             amount=amount.quantize(Decimal("0.01")),
@@ -135,3 +136,12 @@ def build_open_needs(enterprises, projects, demo_user, rng):
             submitted_at=None if draft else timezone.now(),
             created_by=demo_user if index == 1 else None,
         )
+        audit_record(obj=need, action="created", actor=need.created_by, to_state="draft")
+        if not draft:
+            audit_record(
+                obj=need,
+                action="status",
+                actor=need.created_by,
+                from_state="draft",
+                to_state="submitted",
+            )

@@ -54,13 +54,24 @@ def build_2022_meeting(enterprises, institutions, officers, finance, rng):
             status=FinancingNeed.Status.SIGNED,
             submitted_at=signed_at - dt.timedelta(days=30),
         )
-        for from_status, to_status, note in (
-            ("draft", "submitted", ""),
-            ("submitted", "in_progress", institution.short_name),
-            ("in_progress", "signed", meeting.title),
+        # The meeting's paper records, entered as history at the times they happened.
+        for from_status, to_status, note, at in (
+            ("draft", "submitted", "", need.submitted_at),
+            (
+                "submitted",
+                "in_progress",
+                institution.short_name,
+                need.submitted_at + dt.timedelta(days=3),
+            ),
+            ("in_progress", "signed", meeting.title, signed_at),
         ):
             audit_record(
-                obj=need, action="status", from_state=from_status, to_state=to_status, note=note
+                obj=need,
+                action="status",
+                from_state=from_status,
+                to_state=to_status,
+                note=note,
+                at=at,
             )
         lead = Lead.objects.create(
             need=need,
@@ -80,6 +91,7 @@ def build_2022_meeting(enterprises, institutions, officers, finance, rng):
             to_state=Lead.Status.SIGNED,
             note=meeting.title,
             thread=need,
+            at=signed_at,
         )
         LoanAgreement.objects.create(
             lead=lead,
