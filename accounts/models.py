@@ -31,6 +31,18 @@ class User(AbstractUser):
         help_text=_("Only for government staff."),
     )
     phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
+
+    class LeadEmail(models.TextChoices):
+        IMMEDIATE = "immediate", _("At once, for every batch of new leads")
+        DAILY = "daily", _("Once a day, as a digest")
+
+    lead_email = models.CharField(
+        _("e-mail about new leads"),
+        max_length=10,
+        choices=LeadEmail.choices,
+        default=LeadEmail.DAILY,
+        help_text=_("For institution officers; new leads always appear as notices in the portal."),
+    )
     email_notifications = models.BooleanField(
         _("receive e-mail notices"),
         default=True,

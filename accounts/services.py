@@ -92,11 +92,20 @@ def notice_send(
     *, users: Iterable[User], title: str, body: str = "", url: str = ""
 ) -> list[Notice]:
     """Leave a notice in the portal for each person and queue its e-mail after commit."""
-    notices = Notice.objects.bulk_create(
-        [Notice(user=user, title=title, body=body, url=url) for user in users]
+    return notices_send(
+        notices=[Notice(user=user, title=title, body=body, url=url) for user in users]
     )
+
+
+def notices_send(
+    *, notices: Iterable[Notice], email_if: Callable[[User], bool] | None = None
+) -> list[Notice]:
+    """Leave many notices (each its own text) in one INSERT; e-mail those whose person wants
+    e-mail and, when ``email_if`` is given, for whom it says yes."""
+    notices = Notice.objects.bulk_create(list(notices))
     for notice in notices:
-        if notice.user.email and notice.user.email_notifications:
+        user = notice.user
+        if user.email and user.email_notifications and (email_if is None or email_if(user)):
             transaction.on_commit(lambda pk=notice.pk: tasks.send_notice_email.delay(pk))
     return notices
 

@@ -43,7 +43,13 @@ def home(request):
 class PreferencesForm(PortalFormMixin, forms.ModelForm):
     class Meta:
         model = User
-        fields = ["email", "phone", "email_notifications"]
+        fields = ["email", "phone", "email_notifications", "lead_email"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.is_officer:
+            # Only institution officers receive leads.
+            del self.fields["lead_email"]
 
 
 def notices(request):

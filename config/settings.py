@@ -197,6 +197,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "leads.tasks.send_overdue_reminders",
         "schedule": crontab(hour=8, minute=30),
     },
+    # Every morning: the day's new leads to officers who chose a daily digest.
+    "send-new-lead-digests": {
+        "task": "leads.tasks.send_new_lead_digests",
+        "schedule": crontab(hour=8, minute=0),
+    },
     "refresh-response-rates": {
         "task": "leads.tasks.refresh_response_rates",
         "schedule": crontab(minute=5),

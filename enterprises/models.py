@@ -272,6 +272,9 @@ class FinancingNeed(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Set by the matching engine whenever it scores the need (one UPDATE per block); matching
+    # is still running while this is older than the need's last change.
+    matched_at = models.DateTimeField(_("last matched at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -4,7 +4,7 @@ from django.contrib import admin
 
 from core.admin import ReadOnlyAdmin
 
-from .models import Lead, LoanAgreement
+from .models import AgreementCorrection, Lead, LoanAgreement
 
 
 @admin.register(Lead)
@@ -29,8 +29,18 @@ class LoanAgreementAdmin(ReadOnlyAdmin):
         "term_months",
         "signed_on",
         "meeting",
+        "voided_at",
     )
     list_filter = ("institution", "meeting", "signed_on")
     search_fields = ("contract_number", "lead__need__enterprise__name")
     raw_id_fields = ("lead",)
     date_hierarchy = "signed_on"
+
+
+@admin.register(AgreementCorrection)
+class AgreementCorrectionAdmin(ReadOnlyAdmin):
+    """Filed by officers and decided by the finance office on its console, never here."""
+
+    list_display = ("agreement", "kind", "status", "requested_by", "requested_at", "decided_by")
+    list_filter = ("kind", "status")
+    raw_id_fields = ("agreement",)

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from django.db import connection, transaction
+from django.db.models import Count
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -85,8 +86,16 @@ def leads_allocate(
         return 0
     due = working_day_deadline(now, settings_row.response_working_days)
     if connection.vendor == "postgresql":
-        return _insert_leads_postgresql(new_leads, now=now, due=due)
-    before = Lead.objects.filter(need_id__in=need_ids).count()
+        created_by_institution = _insert_leads_postgresql(new_leads, now=now, due=due)
+    else:
+        created_by_institution = _insert_leads(new_leads, need_ids, now=now, due=due)
+    services.officers_tell_of_new_leads(created_by_institution=created_by_institution)
+    return sum(created_by_institution.values())
+
+
+def _insert_leads(new_leads: list[KeptMatch], need_ids, *, now, due) -> dict[int, int]:
+    """Portable insert; returns {institution_id: leads created}. The batch's leads share their
+    ``received_at`` stamp, which tells them apart from leads another process created."""
     Lead.objects.bulk_create(
         [
             Lead(
@@ -102,11 +111,17 @@ def leads_allocate(
         ignore_conflicts=True,
         batch_size=1000,
     )
-    return Lead.objects.filter(need_id__in=need_ids).count() - before
+    return dict(
+        Lead.objects.filter(need_id__in=need_ids, received_at=now, status=Lead.Status.NEW)
+        .values("institution_id")
+        .annotate(n=Count("id"))
+        .values_list("institution_id", "n")
+    )
 
 
-def _insert_leads_postgresql(new_leads: list[KeptMatch], *, now, due) -> int:
-    """COPY new leads in; a lead another process created meanwhile is left as it is."""
+def _insert_leads_postgresql(new_leads: list[KeptMatch], *, now, due) -> dict[int, int]:
+    """COPY new leads in; a lead another process created meanwhile is left as it is. Returns
+    {institution_id: leads created}, counted by the database in the same statement."""
     buffer = io.StringIO()
     stamp, deadline = now.isoformat(), due.isoformat()
     for m in new_leads:
@@ -124,16 +139,19 @@ def _insert_leads_postgresql(new_leads: list[KeptMatch], *, now, due) -> int:
         cursor.execute("TRUNCATE tmp_lead")
         cursor.cursor.copy_expert("COPY tmp_lead FROM STDIN", buffer)
         cursor.execute(
-            f"""INSERT INTO {table} (need_id, institution_id, product_id, score, status,
-                    assigned_to_id, received_at, contact_due_at, first_contacted_at, decline_reason,
-                    decline_note, created_at, updated_at)
-                SELECT need_id, institution_id, product_id, score, %s, NULL, received_at,
-                    contact_due_at, NULL, '', '', received_at, received_at
-                FROM tmp_lead
-                ON CONFLICT (need_id, institution_id) DO NOTHING""",
+            f"""WITH created AS (
+                    INSERT INTO {table} (need_id, institution_id, product_id, score, status,
+                        assigned_to_id, received_at, contact_due_at, first_contacted_at,
+                        decline_reason, decline_note, created_at, updated_at)
+                    SELECT need_id, institution_id, product_id, score, %s, NULL, received_at,
+                        contact_due_at, NULL, '', '', received_at, received_at
+                    FROM tmp_lead
+                    ON CONFLICT (need_id, institution_id) DO NOTHING
+                    RETURNING institution_id)
+                SELECT institution_id, count(*) FROM created GROUP BY institution_id""",
             [Lead.Status.NEW],
         )
-        return cursor.rowcount
+        return dict(cursor.fetchall())
 
 
 def stored_kept_matches(need_ids: Sequence[int]) -> dict[int, list[KeptMatch]]:

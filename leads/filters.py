@@ -51,6 +51,9 @@ class LeadFilter(django_filters.FilterSet):
     mine = django_filters.BooleanFilter(
         label=_("Assigned to me"), method="filter_mine", widget=forms.CheckboxInput
     )
+    unassigned = django_filters.BooleanFilter(
+        label=_("Unassigned only"), method="filter_unassigned", widget=forms.CheckboxInput
+    )
     ordering = django_filters.OrderingFilter(
         label=_("Sort by"),
         fields=(
@@ -97,3 +100,6 @@ class LeadFilter(django_filters.FilterSet):
 
     def filter_mine(self, queryset, name, value):
         return queryset.filter(assigned_to=self.officer) if value else queryset
+
+    def filter_unassigned(self, queryset, name, value):
+        return queryset.filter(assigned_to__isnull=True) if value else queryset

@@ -1,7 +1,5 @@
 """Forms for the officer's steps on a lead and for signing."""
 
-from decimal import Decimal
-
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -10,7 +8,7 @@ from banks.models import Officer
 from core.forms import DatePicker, PortalFormMixin, WanField
 from meetings.models import Meeting
 
-from .models import Lead, LoanAgreement
+from .models import AgreementCorrection, Lead, LoanAgreement
 
 
 class NoteForm(PortalFormMixin, forms.Form):
@@ -57,12 +55,26 @@ class AssignForm(PortalFormMixin, forms.Form):
 
 
 class SignForm(PortalFormMixin, forms.ModelForm):
-    amount = WanField(label=_("Amount (ten-thousand yuan)"), min_wan=Decimal("0.000001"))
+    """Types only: every bound (amount, rate, term, date, a large amount's confirmation) is the
+    signing service's, so the page shows the service's field-level refusal."""
+
+    amount = WanField(label=_("Amount (ten-thousand yuan)"))
+    rate = forms.DecimalField(label=_("Annual rate (%)"))
+    term_months = forms.IntegerField(label=_("Term (months)"))
+    confirmed_large_amount = forms.BooleanField(
+        label=_("I confirm this amount"),
+        required=False,
+        help_text=_(
+            "Needed when the amount is far above what the enterprise asked for or above the "
+            "product's maximum."
+        ),
+    )
 
     class Meta:
         model = LoanAgreement
         fields = ["amount", "rate", "term_months", "signed_on", "contract_number", "meeting"]
         widgets = {"signed_on": DatePicker()}
+        labels = {"rate": _("Annual rate (%)"), "term_months": _("Term (months)")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -72,12 +84,33 @@ class SignForm(PortalFormMixin, forms.ModelForm):
         self.fields["meeting"].required = False
         self.fields["signed_on"].initial = timezone.localdate()
 
-    def clean_signed_on(self):
-        value = self.cleaned_data["signed_on"]
-        if value > timezone.localdate():
-            raise forms.ValidationError(_("The signing date cannot be in the future."))
-        return value
-
     def _post_clean(self):
         # The agreement is built by the signing service, which checks the contract number.
         pass
+
+
+class AgreementCorrectionForm(PortalFormMixin, forms.Form):
+    """Types only; the correction service checks the bounds and who may ask."""
+
+    kind = forms.ChoiceField(label=_("Request"), choices=AgreementCorrection.Kind.choices)
+    amount = WanField(label=_("Corrected amount (ten-thousand yuan)"), required=False)
+    rate = forms.DecimalField(label=_("Corrected annual rate (%)"), required=False)
+    term_months = forms.IntegerField(label=_("Corrected term (months)"), required=False)
+    signed_on = forms.DateField(
+        label=_("Corrected signing date"), required=False, widget=DatePicker()
+    )
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=1000
+    )
+
+
+class CorrectionDecisionForm(PortalFormMixin, forms.Form):
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=1000
+    )
+
+
+class NeedReplyForm(PortalFormMixin, forms.Form):
+    text = forms.CharField(
+        label=_("Your reply"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )

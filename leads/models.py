@@ -102,16 +102,20 @@ class Lead(models.Model):
         return f"{self.institution} · {self.need}"
 
     @property
+    def awaits_first_contact(self) -> bool:
+        """The first-contact deadline still matters: nobody has contacted the enterprise yet and
+        the lead is not finished (pages show the deadline only then)."""
+        return self.first_contacted_at is None and self.status in FIRST_CONTACT_PENDING_STATUSES
+
+    @property
     def is_overdue(self) -> bool:
         """First contact is late (the same rule as ``overdue_leads_q``)."""
-        return (
-            self.first_contacted_at is None
-            and self.status in (Lead.Status.NEW, Lead.Status.CLAIMED)
-            and self.contact_due_at < timezone.now()
-        )
+        return self.awaits_first_contact and self.contact_due_at < timezone.now()
 
 
 L = Lead.Status
+# Before these statuses' successors the enterprise has not been contacted yet.
+FIRST_CONTACT_PENDING_STATUSES = frozenset({L.NEW, L.CLAIMED})
 LEAD_TRANSITIONS = TransitionMap(
     Lead.Status,
     {
@@ -137,31 +141,51 @@ def overdue_leads_q(now=None):
     now = now or timezone.now()
     return models.Q(
         first_contacted_at__isnull=True,
-        status__in=[Lead.Status.NEW, Lead.Status.CLAIMED],
+        status__in=FIRST_CONTACT_PENDING_STATUSES,
         contact_due_at__lt=now,
     )
 
 
+# The bounds of a recorded agreement (the signing service checks each one before saving).
+AGREEMENT_AMOUNT_DIGITS, AGREEMENT_AMOUNT_PLACES = 16, 2
+AGREEMENT_MIN_AMOUNT = Decimal("0.01")
+# The largest amount the numeric column holds (14 integer digits, to the fen).
+AGREEMENT_MAX_AMOUNT = Decimal(10) ** (AGREEMENT_AMOUNT_DIGITS - AGREEMENT_AMOUNT_PLACES) - Decimal(
+    "0.01"
+)
+# 36 % a year is the ceiling above which Chinese lending rules void interest outright.
+AGREEMENT_MIN_RATE, AGREEMENT_MAX_RATE = Decimal(0), Decimal(36)
+# Thirty years: the longest loan term institutions offer (fixed-asset and mortgage loans).
+AGREEMENT_MIN_TERM, AGREEMENT_MAX_TERM = 1, 360
+
+
 class LoanAgreement(models.Model):
-    """A signed loan (签约): the outcome the finance office counts."""
+    """A signed loan (签约): the outcome the finance office counts, unless voided."""
 
     lead = models.OneToOneField(
         Lead, on_delete=models.PROTECT, related_name="agreement", verbose_name=_("lead")
     )
     amount = models.DecimalField(
         _("amount (yuan)"),
-        max_digits=16,
-        decimal_places=2,
-        validators=[MinValueValidator(Decimal("0.01"))],
+        max_digits=AGREEMENT_AMOUNT_DIGITS,
+        decimal_places=AGREEMENT_AMOUNT_PLACES,
+        validators=[MinValueValidator(AGREEMENT_MIN_AMOUNT)],
     )
     rate = models.DecimalField(
         _("annual rate (%)"),
         max_digits=5,
         decimal_places=2,
-        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(36))],
+        validators=[
+            MinValueValidator(AGREEMENT_MIN_RATE),
+            MaxValueValidator(AGREEMENT_MAX_RATE),
+        ],
     )
     term_months = models.PositiveSmallIntegerField(
-        _("term (months)"), validators=[MinValueValidator(1), MaxValueValidator(360)]
+        _("term (months)"),
+        validators=[
+            MinValueValidator(AGREEMENT_MIN_TERM),
+            MaxValueValidator(AGREEMENT_MAX_TERM),
+        ],
     )
     signed_on = models.DateField(_("signed on"))
     contract_number = models.CharField(_("contract number"), max_length=60)
@@ -188,6 +212,9 @@ class LoanAgreement(models.Model):
         verbose_name=_("recorded by"),
     )
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    # Set when the finance office approves a void: the agreement stays on record but leaves
+    # every total.
+    voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-signed_on", "-id"]
@@ -201,6 +228,78 @@ class LoanAgreement(models.Model):
 
     def __str__(self):
         return self.contract_number
+
+
+class AgreementCorrection(models.Model):
+    """A request to correct or void a recorded agreement: filed by an officer of the agreement's
+    institution, decided by the finance office; only an approval changes the agreement."""
+
+    class Kind(models.TextChoices):
+        CORRECT = "correct", _("Correct the figures")
+        VOID = "void", _("Void the agreement")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting the finance office")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    agreement = models.ForeignKey(
+        LoanAgreement,
+        on_delete=models.PROTECT,
+        related_name="corrections",
+        verbose_name=_("agreement"),
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    amount = models.DecimalField(
+        _("corrected amount (yuan)"),
+        max_digits=AGREEMENT_AMOUNT_DIGITS,
+        decimal_places=AGREEMENT_AMOUNT_PLACES,
+        null=True,
+        blank=True,
+    )
+    rate = models.DecimalField(
+        _("corrected annual rate (%)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    term_months = models.PositiveSmallIntegerField(
+        _("corrected term (months)"), null=True, blank=True
+    )
+    signed_on = models.DateField(_("corrected signing date"), null=True, blank=True)
+    reason = models.TextField(_("reason"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "id"]
+        verbose_name = _("agreement correction")
+        verbose_name_plural = _("agreement corrections")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement"],
+                condition=models.Q(status="pending"),
+                name="one_pending_correction_per_agreement",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.agreement}"
 
 
 class ReminderLog(models.Model):

@@ -34,7 +34,13 @@ from matchmaking.selectors import pair_explanation
 from meetings.models import Meeting
 
 from .filters import LeadFilter
-from .models import ACTIVE_LEAD_STATUSES, Lead, LoanAgreement, overdue_leads_q
+from .models import (
+    ACTIVE_LEAD_STATUSES,
+    AgreementCorrection,
+    Lead,
+    LoanAgreement,
+    overdue_leads_q,
+)
 
 
 def lead_counts_for_institution(*, institution: Institution) -> dict[str, int]:
@@ -43,6 +49,7 @@ def lead_counts_for_institution(*, institution: Institution) -> dict[str, int]:
         active=Count("id", filter=Q(status__in=ACTIVE_LEAD_STATUSES)),
         signed=Count("id", filter=Q(status=Lead.Status.SIGNED)),
         overdue=Count("id", filter=overdue_leads_q()),
+        unassigned_new=Count("id", filter=Q(status=Lead.Status.NEW, assigned_to__isnull=True)),
     )
 
 
@@ -121,19 +128,32 @@ def overdue_leads_by_institution(*, now=None):
     ]
 
 
+def counted_agreements() -> QuerySet[LoanAgreement]:
+    """The agreements every total counts: all but the voided ones."""
+    return LoanAgreement.objects.filter(voided_at__isnull=True)
+
+
 def signed_totals() -> dict:
-    totals = LoanAgreement.objects.aggregate(amount=Sum("amount"), count=Count("id"))
+    totals = counted_agreements().aggregate(amount=Sum("amount"), count=Count("id"))
     return {"amount": totals["amount"] or Decimal("0.00"), "count": totals["count"]}
 
 
 def meeting_signed_total(*, meeting: Meeting) -> Decimal:
-    return meeting.agreements.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
+    total = counted_agreements().filter(meeting=meeting).aggregate(total=Sum("amount"))["total"]
+    return total or Decimal("0.00")
+
+
+# The same rule as ``counted_agreements``, seen from a meeting.
+COUNTED_AGREEMENT = Q(agreements__voided_at__isnull=True)
 
 
 def past_meetings_with_totals(*, limit: int = 5):
     return (
         Meeting.objects.filter(status=Meeting.Status.HELD)
-        .annotate(signed_amount=Sum("agreements__amount"), signed_count=Count("agreements"))
+        .annotate(
+            signed_amount=Sum("agreements__amount", filter=COUNTED_AGREEMENT),
+            signed_count=Count("agreements", filter=COUNTED_AGREEMENT),
+        )
         .order_by("-starts_at")[:limit]
     )
 
@@ -217,6 +237,54 @@ def lead_explanation(*, lead: Lead):
     return pair_explanation(need_id=lead.need_id, product_id=lead.product_id)
 
 
+def need_matching_pending(*, need: FinancingNeed) -> bool:
+    """The engine has not yet scored the need's latest version: a submitted need of a verified
+    enterprise with no match yet, whose ``matched_at`` is missing or older than its last change."""
+    if need.status != FinancingNeed.Status.SUBMITTED or not need.enterprise.is_verified:
+        return False
+    if need.matched_at is not None and need.matched_at >= need.updated_at:
+        return False
+    return not Match.objects.filter(need=need).exists()
+
+
+def info_requests_on_need(*, leads) -> list[tuple[Lead, str]]:
+    """[(lead, what the officer asked), ...] for the need's leads (already loaded for the page)
+    that wait for the enterprise's answer; reads the audit log only when one waits."""
+    rows = []
+    for lead in leads:
+        if lead.status != Lead.Status.INFO_REQUESTED:
+            continue
+        asked = (
+            audit_for_object(lead)
+            .filter(to_state=Lead.Status.INFO_REQUESTED)
+            .order_by("-created_at", "-id")
+            .first()
+        )
+        rows.append((lead, asked.note if asked else ""))
+    return rows
+
+
+def lead_on_need(*, need: FinancingNeed, pk: int) -> Lead:
+    return get_object_or_404(Lead, need=need, pk=pk)
+
+
 def leads_on_need(*, need: FinancingNeed) -> QuerySet[Lead]:
     """The institutions working on a need, as the enterprise sees them."""
     return need.leads.select_related("institution", "product").order_by("-score")
+
+
+def pending_agreement_corrections() -> QuerySet[AgreementCorrection]:
+    """Requests awaiting the finance office, oldest first."""
+    return AgreementCorrection.objects.filter(
+        status=AgreementCorrection.Status.PENDING
+    ).select_related("agreement__institution", "agreement__lead__need__enterprise", "requested_by")
+
+
+def agreement_correction_by_id(*, pk: int) -> AgreementCorrection:
+    return get_object_or_404(AgreementCorrection, pk=pk)
+
+
+def agreement_corrections_for(*, agreement: LoanAgreement) -> QuerySet[AgreementCorrection]:
+    return agreement.corrections.select_related("requested_by", "decided_by").order_by(
+        "-requested_at"
+    )

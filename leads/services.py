@@ -19,12 +19,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import User
-from accounts.services import notice_send
+from accounts.models import Notice, User
+from accounts.services import notice_send, notices_send
 from banks.models import Institution, Officer
 from core.audit import audit_record, audit_record_many
 from core.errors import ServiceError
 from core.models import PortalSettings
+from core.money import yuan_to_wan, yuan_to_yi
 from core.workdays import working_day_deadline
 from enterprises.models import OPEN_NEED_STATUSES, FinancingNeed
 from enterprises.selectors import institution_may_see_need
@@ -33,7 +34,20 @@ from matchmaking.rules import DEFAULT_RESPONSE_RATE
 from meetings.models import Meeting
 
 from . import tasks
-from .models import ACTIVE_LEAD_STATUSES, LEAD_TRANSITIONS, Lead, LoanAgreement, ReminderLog
+from .models import (
+    ACTIVE_LEAD_STATUSES,
+    AGREEMENT_MAX_AMOUNT,
+    AGREEMENT_MAX_RATE,
+    AGREEMENT_MAX_TERM,
+    AGREEMENT_MIN_AMOUNT,
+    AGREEMENT_MIN_RATE,
+    AGREEMENT_MIN_TERM,
+    LEAD_TRANSITIONS,
+    AgreementCorrection,
+    Lead,
+    LoanAgreement,
+    ReminderLog,
+)
 from .selectors import overdue_leads_by_institution
 
 L = Lead.Status
@@ -41,6 +55,9 @@ L = Lead.Status
 RESPONSE_RATE_PLACES = Decimal("0.0001")
 # A notice about many closed leads names this many of them.
 CLOSED_LEADS_LISTED = 20
+# An agreement above this multiple of the need's amount is more likely a typo (万元 for 元, an
+# extra zero) than a real loan: the officer must confirm it explicitly.
+LARGE_AMOUNT_FACTOR = 3
 
 
 def _notify_enterprise(need: FinancingNeed, *, title: str, body: str = "") -> None:
@@ -146,6 +163,73 @@ def _tell_institutions_of_closed(leads: list[Lead], *, note: str) -> None:
         notice_send(users=[user], title=title, body=body, url=url)
 
 
+# --- New leads: a notice to every officer of the institution ---------------------------------------
+
+# The daily digest counts the leads received in this window before it runs.
+NEW_LEAD_DIGEST_WINDOW = dt.timedelta(days=1)
+
+
+def officers_tell_of_new_leads(*, created_by_institution: dict[int, int]) -> int:
+    """One notice per active officer of each institution that received leads in this batch
+    (however many leads; a province-wide recompute creates hundreds of thousands at once).
+    E-mailed now to officers who chose immediate e-mail; the others get the daily digest."""
+    created = {pk: n for pk, n in created_by_institution.items() if n}
+    if not created:
+        return 0
+    url = reverse("banks:lead_list") + "?status=new"
+    notices = [
+        Notice(
+            user=officer.user,
+            title=_("%(count)d new leads arrived") % {"count": created[officer.institution_id]},
+            body=_("They wait in the inbox, unassigned, for an officer to claim them."),
+            url=url,
+        )
+        for officer in Officer.objects.filter(
+            institution_id__in=list(created), is_active=True, user__is_active=True
+        ).select_related("user")
+    ]
+    notices_send(notices=notices, email_if=lambda user: user.lead_email == User.LeadEmail.IMMEDIATE)
+    return len(notices)
+
+
+def new_lead_digests_send(*, now=None) -> int:
+    """Daily: e-mail each officer who chose the digest how many leads their institution received
+    in the last day. Safe to run twice: each officer's digest of a day is claimed first."""
+    now = now or timezone.now()
+    day = timezone.localdate(now).isoformat()
+    received = dict(
+        Lead.objects.filter(received_at__gte=now - NEW_LEAD_DIGEST_WINDOW, received_at__lt=now)
+        .values("institution_id")
+        .annotate(n=Count("id"))
+        .values_list("institution_id", "n")
+    )
+    if not received:
+        return 0
+    sent = 0
+    for officer in (
+        Officer.objects.filter(
+            institution_id__in=list(received),
+            is_active=True,
+            user__is_active=True,
+            user__email_notifications=True,
+            user__lead_email=User.LeadEmail.DAILY,
+        )
+        .exclude(user__email="")
+        .select_related("user")
+    ):
+        if not _claim_reminder(kind="new-leads-digest", key=day, recipient=officer.user):
+            continue
+        with transaction.atomic():
+            notice_send(
+                users=[officer.user],
+                title=_("New leads in the last day: %(count)d")
+                % {"count": received[officer.institution_id]},
+                url=reverse("banks:lead_list") + "?status=new",
+            )
+        sent += 1
+    return sent
+
+
 # --- The officer's steps on a lead ----------------------------------------------------------------
 
 
@@ -236,6 +320,53 @@ def lead_request_info(*, lead: Lead, officer: Officer, note: str) -> Lead:
         enterprise_text=_("asks for more information"),
         require_note=True,
     )
+
+
+# The longest reply an enterprise can send an officer (a few paragraphs; documents come later).
+REPLY_MAX_LENGTH = 2000
+
+
+@transaction.atomic
+def lead_enterprise_reply(*, lead: Lead, actor: User, text: str) -> Lead:
+    """The enterprise answers an officer's request for information: the reply is recorded on
+    the lead (audited), the lead goes back to contacted, and whoever holds it is told."""
+    need_member_check(need=lead.need, actor=actor)
+    text = (text or "").strip()
+    if not text:
+        raise ServiceError(_("Write your reply."), field="text")
+    if len(text) > REPLY_MAX_LENGTH:
+        raise ServiceError(
+            _("Keep the reply under %(max)d characters.") % {"max": REPLY_MAX_LENGTH},
+            field="text",
+        )
+    _need, locked = _lock(lead)
+    if locked.status != L.INFO_REQUESTED:
+        raise ServiceError(_("This institution is not waiting for information from you."))
+    locked = lead_transition(
+        lead=locked,
+        to_status=L.CONTACTED,
+        actor=actor,
+        note=_("The enterprise replied: %(text)s") % {"text": text},
+    )
+    if locked.assigned_to_id:
+        users = [locked.assigned_to.user]
+    else:
+        users = list(
+            User.objects.filter(
+                officer__institution_id=locked.institution_id,
+                officer__role=Officer.Role.ADMIN,
+                officer__is_active=True,
+                is_active=True,
+            )
+        )
+    notice_send(
+        users=users,
+        title=_("%(enterprise)s replied: %(need)s")
+        % {"enterprise": locked.need.enterprise, "need": locked.need},
+        body=text,
+        url=reverse("banks:lead_detail", args=[locked.pk]),
+    )
+    return locked
 
 
 @transaction.atomic
@@ -336,6 +467,70 @@ def lead_take(*, need: FinancingNeed, officer: Officer) -> Lead:
 # --- Signing --------------------------------------------------------------------------------------
 
 
+def _decimal_or_none(value) -> Decimal | None:
+    if isinstance(value, Decimal):
+        return value if value.is_finite() else None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return Decimal(value)
+    return None
+
+
+def agreement_terms_check(
+    *, need: FinancingNeed, amount, rate, term_months, signed_on
+) -> dict[str, str]:
+    """Every hard bound of an agreement's figures, as {field: message}; empty when all hold.
+
+    Checked before anything is saved, so out-of-range values never reach the database (where a
+    numeric or smallint overflow would be a server error)."""
+    errors = {}
+    amount = _decimal_or_none(amount)
+    if amount is None or amount < AGREEMENT_MIN_AMOUNT:
+        errors["amount"] = _("Enter an amount above zero.")
+    elif amount > AGREEMENT_MAX_AMOUNT or amount != amount.quantize(Decimal("0.01")):
+        errors["amount"] = _("Enter an amount up to %(max)s yi yuan, to the fen.") % {
+            "max": f"{yuan_to_yi(AGREEMENT_MAX_AMOUNT):,.0f}"
+        }
+    rate = _decimal_or_none(rate)
+    if rate is None or not (AGREEMENT_MIN_RATE <= rate <= AGREEMENT_MAX_RATE):
+        errors["rate"] = _("Enter an annual rate from %(min)s%% to %(max)s%%.") % {
+            "min": AGREEMENT_MIN_RATE,
+            "max": AGREEMENT_MAX_RATE,
+        }
+    elif rate != rate.quantize(Decimal("0.01")):
+        errors["rate"] = _("Enter the rate to two decimal places at most.")
+    if (
+        not isinstance(term_months, int)
+        or isinstance(term_months, bool)
+        or not (AGREEMENT_MIN_TERM <= term_months <= AGREEMENT_MAX_TERM)
+    ):
+        errors["term_months"] = _("Enter a term from %(min)d to %(max)d months.") % {
+            "min": AGREEMENT_MIN_TERM,
+            "max": AGREEMENT_MAX_TERM,
+        }
+    if not isinstance(signed_on, dt.date):
+        errors["signed_on"] = _("Enter the signing date.")
+    elif signed_on > timezone.localdate():
+        errors["signed_on"] = _("The signing date cannot be in the future.")
+    elif need.submitted_at and signed_on < timezone.localdate(need.submitted_at):
+        errors["signed_on"] = _(
+            "The signing date cannot be before the need was submitted (%(date)s)."
+        ) % {"date": timezone.localdate(need.submitted_at).isoformat()}
+    return errors
+
+
+def agreement_amount_is_large(*, lead: Lead, need: FinancingNeed, amount: Decimal) -> bool:
+    """Far above what the enterprise asked for, or above the product's maximum."""
+    if amount > need.amount * LARGE_AMOUNT_FACTOR:
+        return True
+    return lead.product_id is not None and amount > lead.product.max_amount
+
+
+def _raise_first(errors: dict[str, str]) -> None:
+    if errors:
+        field, message = next(iter(errors.items()))
+        raise ServiceError(message, field=field)
+
+
 @transaction.atomic
 def loan_agreement_sign(
     *,
@@ -347,10 +542,15 @@ def loan_agreement_sign(
     signed_on: dt.date,
     contract_number: str,
     meeting: Meeting | None = None,
+    confirmed_large_amount: bool = False,
 ) -> LoanAgreement:
     """Record the signed loan. Safe under concurrency: the need, then the lead, are locked, so
     two institutions signing one need (or an enterprise withdrawing meanwhile) take turns and the
-    second gets a clear refusal."""
+    second gets a clear refusal.
+
+    Every bound is checked here (amount, rate, term, date); an amount above
+    ``LARGE_AMOUNT_FACTOR`` times the need's or above the product's maximum is refused unless
+    the officer confirmed it, because a wrong agreement inflates the district's totals."""
     _check_officer(lead, officer)
     need, lead = _lock(lead)
     if lead.status == L.SIGNED:
@@ -360,19 +560,35 @@ def loan_agreement_sign(
     if need.status not in OPEN_NEED_STATUSES:
         raise ServiceError(_("This need is no longer open."))
     LEAD_TRANSITIONS.check(lead.status, L.SIGNED)
-    contract_number = contract_number.strip()
-    errors = {}
-    if amount is None or amount <= 0:
-        errors["amount"] = _("Enter an amount above zero.")
-    if signed_on > timezone.localdate():
-        errors["signed_on"] = _("The signing date cannot be in the future.")
-    if LoanAgreement.objects.filter(
+    contract_number = (contract_number or "").strip()
+    errors = agreement_terms_check(
+        need=need, amount=amount, rate=rate, term_months=term_months, signed_on=signed_on
+    )
+    if not contract_number:
+        errors["contract_number"] = _("Enter the contract number.")
+    elif len(contract_number) > LoanAgreement._meta.get_field("contract_number").max_length:
+        errors["contract_number"] = _("The contract number is too long.")
+    elif LoanAgreement.objects.filter(
         institution_id=lead.institution_id, contract_number=contract_number
     ).exists():
         errors["contract_number"] = _("This contract number is already recorded.")
-    if errors:
-        field, message = next(iter(errors.items()))
-        raise ServiceError(message, field=field)
+    _raise_first(errors)
+    if not confirmed_large_amount and agreement_amount_is_large(
+        lead=lead, need=need, amount=amount
+    ):
+        raise ServiceError(
+            _(
+                "%(wan)s ten-thousand yuan (%(yi)s hundred-million yuan) is more than %(factor)d "
+                "times the amount asked for or above the product's maximum. Check it and tick "
+                "“I confirm this amount”."
+            )
+            % {
+                "wan": f"{yuan_to_wan(amount):,.2f}",
+                "yi": f"{yuan_to_yi(amount):,.4f}",
+                "factor": LARGE_AMOUNT_FACTOR,
+            },
+            field="confirmed_large_amount",
+        )
     agreement = LoanAgreement.objects.create(
         lead=lead,
         institution_id=lead.institution_id,
@@ -407,6 +623,174 @@ def loan_agreement_sign(
         % {"institution": lead.institution, "amount": f"{amount:,.2f}"},
     )
     return agreement
+
+
+# --- Correcting or voiding a recorded agreement ---------------------------------------------------
+
+
+def _finance_office_users():
+    return User.objects.filter(
+        role=User.Role.GOVERNMENT, department=User.Department.FINANCE_OFFICE, is_active=True
+    )
+
+
+@transaction.atomic
+def agreement_correction_request(
+    *,
+    agreement: LoanAgreement,
+    officer: Officer,
+    kind: str,
+    reason: str,
+    amount: Decimal | None = None,
+    rate: Decimal | None = None,
+    term_months: int | None = None,
+    signed_on: dt.date | None = None,
+) -> AgreementCorrection:
+    """An officer of the agreement's institution asks the finance office to correct or void it.
+
+    Nothing changes until the finance office approves; a correction states the full set of
+    figures it wants, checked against the same bounds as signing."""
+    if (
+        officer is None
+        or not officer.is_active
+        or officer.institution_id != agreement.institution_id
+    ):
+        raise ServiceError(_("This agreement belongs to another institution."))
+    agreement = (
+        LoanAgreement.objects.select_for_update().select_related("lead__need").get(pk=agreement.pk)
+    )
+    if agreement.voided_at is not None:
+        raise ServiceError(_("This agreement has been voided."))
+    if kind not in AgreementCorrection.Kind.values:
+        raise ServiceError(_("Choose whether to correct or void the agreement."), field="kind")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(_("Explain why in a few words."), field="reason")
+    if agreement.corrections.filter(status=AgreementCorrection.Status.PENDING).exists():
+        raise ServiceError(_("A request on this agreement is already awaiting the finance office."))
+    values = {"amount": None, "rate": None, "term_months": None, "signed_on": None}
+    if kind == AgreementCorrection.Kind.CORRECT:
+        values = {
+            "amount": agreement.amount if amount is None else amount,
+            "rate": agreement.rate if rate is None else rate,
+            "term_months": agreement.term_months if term_months is None else term_months,
+            "signed_on": agreement.signed_on if signed_on is None else signed_on,
+        }
+        _raise_first(agreement_terms_check(need=agreement.lead.need, **values))
+        if all(getattr(agreement, name) == value for name, value in values.items()):
+            raise ServiceError(_("The corrected figures are the same as the recorded ones."))
+    correction = AgreementCorrection.objects.create(
+        agreement=agreement, kind=kind, reason=reason, requested_by=officer.user, **values
+    )
+    audit_record(
+        obj=correction,
+        action="created",
+        actor=officer.user,
+        to_state=correction.status,
+        note=reason,
+        thread=agreement.lead.need,
+    )
+    notice_send(
+        users=list(_finance_office_users()),
+        title=_("%(institution)s asks to %(kind)s agreement %(number)s")
+        % {
+            "institution": agreement.institution,
+            "kind": correction.get_kind_display(),
+            "number": agreement.contract_number,
+        },
+        body=reason,
+        url=reverse("office:agreement_corrections"),
+    )
+    return correction
+
+
+@transaction.atomic
+def agreement_correction_decide(
+    *, correction: AgreementCorrection, actor: User, approve: bool, note: str = ""
+) -> AgreementCorrection:
+    """The finance office approves (the change is applied and audited) or rejects a request."""
+    if actor is None or not actor.is_active or not actor.is_finance_office:
+        raise ServiceError(_("Only the finance office decides on agreement corrections."))
+    correction = AgreementCorrection.objects.select_for_update().get(pk=correction.pk)
+    if correction.status != AgreementCorrection.Status.PENDING:
+        raise ServiceError(_("This request has already been decided."))
+    agreement = (
+        LoanAgreement.objects.select_for_update()
+        .select_related("lead__need")
+        .get(pk=correction.agreement_id)
+    )
+    need = agreement.lead.need
+    note = (note or "").strip()
+    if approve and correction.kind == AgreementCorrection.Kind.CORRECT:
+        _raise_first(
+            agreement_terms_check(
+                need=need,
+                amount=correction.amount,
+                rate=correction.rate,
+                term_months=correction.term_months,
+                signed_on=correction.signed_on,
+            )
+        )
+    now = timezone.now()
+    new_status = (
+        AgreementCorrection.Status.APPROVED if approve else AgreementCorrection.Status.REJECTED
+    )
+    correction.status, correction.decided_by, correction.decided_at = new_status, actor, now
+    correction.decision_note = note
+    correction.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    audit_record(
+        obj=correction,
+        action="status",
+        actor=actor,
+        from_state=AgreementCorrection.Status.PENDING,
+        to_state=new_status,
+        note=note,
+        thread=need,
+    )
+    if approve and agreement.voided_at is None:
+        if correction.kind == AgreementCorrection.Kind.VOID:
+            agreement.voided_at = now
+            agreement.save(update_fields=["voided_at"])
+            audit_record(
+                obj=agreement,
+                action="changed",
+                actor=actor,
+                note=_("Voided: %(reason)s") % {"reason": correction.reason},
+                thread=need,
+            )
+        else:
+            before = _("%(amount)s yuan, %(rate)s%%, %(term)d months, signed %(date)s") % {
+                "amount": f"{agreement.amount:,.2f}",
+                "rate": agreement.rate,
+                "term": agreement.term_months,
+                "date": agreement.signed_on.isoformat(),
+            }
+            agreement.amount, agreement.rate = correction.amount, correction.rate
+            agreement.term_months, agreement.signed_on = (
+                correction.term_months,
+                correction.signed_on,
+            )
+            agreement.save(update_fields=["amount", "rate", "term_months", "signed_on"])
+            audit_record(
+                obj=agreement,
+                action="changed",
+                actor=actor,
+                note=_("Was: %(before)s. Reason: %(reason)s")
+                % {"before": before, "reason": correction.reason},
+                thread=need,
+            )
+    notice_send(
+        users=[correction.requested_by],
+        title=(
+            _("The finance office approved your request on agreement %(number)s")
+            if approve
+            else _("The finance office rejected your request on agreement %(number)s")
+        )
+        % {"number": agreement.contract_number},
+        body=note,
+        url=reverse("banks:lead_detail", args=[agreement.lead_id]),
+    )
+    return correction
 
 
 # --- The enterprise's answer after every holder declined ---------------------------------------

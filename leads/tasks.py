@@ -19,6 +19,12 @@ def send_overdue_reminders() -> dict:
     return services.overdue_reminders_send()
 
 
+@shared_task(name="leads.tasks.send_new_lead_digests")
+def send_new_lead_digests() -> int:
+    """Daily: the new-lead digest to officers who chose it."""
+    return services.new_lead_digests_send()
+
+
 @shared_task(name="leads.tasks.refresh_response_rates")
 def refresh_response_rates() -> int:
     """Hourly: each institution's on-time first-contact rate, a matching factor."""

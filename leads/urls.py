@@ -13,6 +13,11 @@ officer_urlpatterns = [
     path("leads/<int:pk>/assign/", views.lead_assign, name="lead_assign"),
     path("leads/<int:pk>/decline/", views.lead_decline, name="lead_decline"),
     path("leads/<int:pk>/sign/", views.lead_sign, name="lead_sign"),
+    path(
+        "leads/<int:pk>/agreement/correction/",
+        views.agreement_correction_request,
+        name="agreement_correction_request",
+    ),
     path("leads/<int:pk>/<slug:action>/", views.lead_step, name="lead_step"),
     path("matched-needs/", views.matched_needs, name="matched_needs"),
     path("matched-needs/<int:need_id>/take/", views.need_take, name="need_take"),
@@ -21,4 +26,6 @@ officer_urlpatterns = [
 enterprise_urlpatterns = [
     path("needs/<int:pk>/", views.need_detail, name="need_detail"),
     path("needs/<int:pk>/after-declines/", views.need_after_declines, name="need_after_declines"),
+    path("needs/<int:pk>/matches/", views.need_matches, name="need_matches"),
+    path("needs/<int:pk>/leads/<int:lead_pk>/reply/", views.need_reply, name="need_reply"),
 ]

@@ -21,17 +21,29 @@ from enterprises.services import EDITABLE_NEED_STATUSES, need_access_record
 from matchmaking.selectors import need_matches_explained, need_near_misses
 
 from . import services
-from .forms import AssignForm, DeclineForm, NoteForm, RequiredNoteForm, SignForm
+from .forms import (
+    AgreementCorrectionForm,
+    AssignForm,
+    DeclineForm,
+    NeedReplyForm,
+    NoteForm,
+    RequiredNoteForm,
+    SignForm,
+)
 from .models import LEAD_TRANSITIONS
 from .selectors import (
+    agreement_corrections_for,
+    info_requests_on_need,
     lead_counts_for_institution,
     lead_explanation,
     lead_for_officer,
     lead_inbox,
+    lead_on_need,
     lead_timeline,
     leads_on_need,
     matched_needs_for_institution,
     need_consent_rows,
+    need_matching_pending,
     need_timeline,
 )
 
@@ -39,6 +51,8 @@ LEADS_PER_PAGE = 25
 MATCHED_NEEDS_PER_PAGE = 25
 # The need page lists at most this many matched products.
 NEED_PAGE_MATCHES = 20
+# While matching runs, the need page asks for the matches this often.
+MATCHING_POLL_SECONDS = 3
 # The officer's home lists at most this many of the institution's products.
 OFFICER_HOME_PRODUCTS = 50
 
@@ -113,7 +127,11 @@ def _lead_context(request, lead, **forms):
         "sign_form": SignForm(
             initial={"term_months": lead.need.term_months, "amount": lead.need.amount}
         ),
+        "agreement": getattr(lead, "agreement", None),
+        "correction_form": AgreementCorrectionForm(),
     }
+    if context["agreement"] is not None:
+        context["corrections"] = agreement_corrections_for(agreement=context["agreement"])
     context.update(forms)
     return context
 
@@ -225,6 +243,34 @@ def lead_sign(request, pk):
     )
 
 
+@officer_required
+@require_POST
+def agreement_correction_request(request, pk):
+    """An officer asks the finance office to correct or void the lead's agreement."""
+    officer = _officer(request)
+    lead = lead_for_officer(officer=officer, pk=pk)
+    agreement = getattr(lead, "agreement", None)
+    if agreement is None:
+        raise Http404
+    form = AgreementCorrectionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.agreement_correction_request(
+                agreement=agreement, officer=officer, **form.cleaned_data
+            )
+        except ServiceError as error:
+            show_refusal(request, error, form)
+        else:
+            messages.success(request, _("Request sent to the finance office."))
+            return redirect("banks:lead_detail", pk=pk)
+    return render(
+        request,
+        "leads/lead_detail.html",
+        _lead_context(request, lead, correction_form=form),
+        status=400,
+    )
+
+
 # --- Matched needs the institution may still take --------------------------------------------
 
 
@@ -261,23 +307,64 @@ def need_take(request, need_id):
 # --- The enterprise follows its need -------------------------------------------------------------
 
 
+def _matches_context(need) -> dict:
+    return {
+        "need": need,
+        "matches": need_matches_explained(need=need, limit=NEED_PAGE_MATCHES),
+        "near_misses": need_near_misses(need=need) if need.status in EDITABLE_NEED_STATUSES else [],
+        "matching_pending": need_matching_pending(need=need),
+        "poll_seconds": MATCHING_POLL_SECONDS,
+    }
+
+
+def _need_context(request, need, **extra) -> dict:
+    leads = list(leads_on_need(need=need))
+    context = {
+        **_matches_context(need),
+        "timeline": need_timeline(need=need),
+        "consent_rows": need_consent_rows(need=need),
+        "leads": leads,
+        "editable": need.status in EDITABLE_NEED_STATUSES,
+        "info_requests": info_requests_on_need(leads=leads),
+        "blank_reply_form": NeedReplyForm(),
+    }
+    context.update(extra)
+    return context
+
+
 @enterprise_member_required
 def need_detail(request, pk):
     need = need_for_member(user=request.user, pk=pk)
+    return render(request, "leads/need_detail.html", _need_context(request, need))
+
+
+@enterprise_member_required
+def need_matches(request, pk):
+    """The matched-products card alone: the need page polls it (htmx) while matching runs."""
+    need = need_for_member(user=request.user, pk=pk)
+    return render(request, "leads/_need_matches.html", _matches_context(need))
+
+
+@enterprise_member_required
+@require_POST
+def need_reply(request, pk, lead_pk):
+    """The enterprise answers an institution that asked for more information."""
+    need = need_for_member(user=request.user, pk=pk)
+    lead = lead_on_need(need=need, pk=lead_pk)
+    form = NeedReplyForm(request.POST)
+    if form.is_valid():
+        try:
+            services.lead_enterprise_reply(lead=lead, actor=request.user, **form.cleaned_data)
+        except ServiceError as error:
+            show_refusal(request, error, form)
+        else:
+            messages.success(request, _("Your reply was sent to the institution."))
+            return redirect(need)
     return render(
         request,
         "leads/need_detail.html",
-        {
-            "need": need,
-            "timeline": need_timeline(need=need),
-            "matches": need_matches_explained(need=need, limit=NEED_PAGE_MATCHES),
-            "near_misses": need_near_misses(need=need)
-            if need.status in EDITABLE_NEED_STATUSES
-            else [],
-            "consent_rows": need_consent_rows(need=need),
-            "leads": leads_on_need(need=need),
-            "editable": need.status in EDITABLE_NEED_STATUSES,
-        },
+        _need_context(request, need, reply_form=form, reply_lead_id=lead.pk),
+        status=400,
     )
 
 

@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from django.db import connection, transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from banks.models import LoanProduct
 from enterprises.models import OPEN_NEED_STATUSES, Enterprise, FinancingNeed
@@ -76,7 +77,15 @@ def _compute_block(needs, products: ProductArrays, weights: Weights, report: Rec
     return kept
 
 
-def _write_block(need_ids: list[int], kept: list[KeptMatch], report: RecomputeReport) -> None:
+def _mark_matched(need_ids: list[int], scored_at) -> None:
+    """Record when these needs were scored (one UPDATE per block). ``scored_at`` is when their
+    facts were read, so an edit made while scoring still shows the need as being matched."""
+    FinancingNeed.objects.filter(pk__in=need_ids).update(matched_at=scored_at)
+
+
+def _write_block(
+    need_ids: list[int], kept: list[KeptMatch], report: RecomputeReport, scored_at
+) -> None:
     started = time.perf_counter()
     kept_by_need = defaultdict(list)
     for match in kept:
@@ -84,12 +93,16 @@ def _write_block(need_ids: list[int], kept: list[KeptMatch], report: RecomputeRe
     with transaction.atomic():
         lock_needs(need_ids)
         write_matches(need_ids, kept)
+        _mark_matched(need_ids, scored_at)
         report.leads_created += _announce(need_ids, kept_by_need)
     report.write_seconds += time.perf_counter() - started
 
 
-def _recompute_block(needs, products: ProductArrays, weights: Weights, report: RecomputeReport):
-    _write_block([n.id for n in needs], _compute_block(needs, products, weights, report), report)
+def _recompute_block(
+    needs, products: ProductArrays, weights: Weights, report: RecomputeReport, scored_at
+):
+    kept = _compute_block(needs, products, weights, report)
+    _write_block([n.id for n in needs], kept, report, scored_at)
 
 
 def recompute_all(
@@ -114,15 +127,16 @@ def recompute_all(
         for start in range(0, total, block_size):
             loading = time.perf_counter()
             ids = open_ids[start : start + block_size]
+            scored_at = timezone.now()
             needs = need_facts(ids)
             report.load_seconds += time.perf_counter() - loading
             kept = _compute_block(needs, products, weights, report)
             if pending is not None:
                 pending.result()
             if pipelined:
-                pending = writer.submit(_write_block, ids, kept, report)
+                pending = writer.submit(_write_block, ids, kept, report, scored_at)
             else:
-                _write_block(ids, kept, report)
+                _write_block(ids, kept, report, scored_at)
             if progress:
                 progress(min(start + block_size, total), total)
         if pending is not None:
@@ -153,6 +167,7 @@ def recompute_all(
 def rescore_need(need_id: int) -> RecomputeReport:
     """One need against every live product (after it is submitted, edited or withdrawn)."""
     weights = weights_current()
+    scored_at = timezone.now()
     needs = need_facts([need_id])
     report = RecomputeReport()
     if not needs:
@@ -161,11 +176,12 @@ def rescore_need(need_id: int) -> RecomputeReport:
         with transaction.atomic():
             lock_needs([need_id])
             delete_matches(Match.objects.filter(need_id=need_id))
+            _mark_matched([need_id], scored_at)
             _announce([need_id], {})
         return report
     products = live_product_arrays()
     report.products = len(products.facts)
-    _recompute_block(needs, products, weights, report)
+    _recompute_block(needs, products, weights, report, scored_at)
     return report
 
 

@@ -13,4 +13,10 @@ urlpatterns = [
     path("products/", views.product_review_queue, name="product_review_queue"),
     path("products/<int:pk>/", views.product_review, name="product_review"),
     path("audit/", views.audit_log, name="audit_log"),
+    path("agreement-corrections/", views.agreement_corrections, name="agreement_corrections"),
+    path(
+        "agreement-corrections/<int:pk>/decide/",
+        views.agreement_correction_decide,
+        name="agreement_correction_decide",
+    ),
 ]

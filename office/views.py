@@ -22,7 +22,14 @@ from enterprises.selectors import (
     needs_by_status,
     pending_verifications,
 )
-from leads.selectors import past_meetings_with_totals, signed_totals
+from leads import services as lead_services
+from leads.forms import CorrectionDecisionForm
+from leads.selectors import (
+    agreement_correction_by_id,
+    past_meetings_with_totals,
+    pending_agreement_corrections,
+    signed_totals,
+)
 from matchmaking import services as matching_services
 from matchmaking.models import ScoringPolicy
 from matchmaking.selectors import scoring_policy_history
@@ -185,3 +192,35 @@ def audit_log(request):
     return render(
         request, "office/audit_log.html", {"form": form, "page": page, "query": query.urlencode()}
     )
+
+
+@finance_office_required
+def agreement_corrections(request):
+    """Corrections and voids of recorded agreements that institutions asked for."""
+    return render(
+        request,
+        "office/agreement_corrections.html",
+        {"corrections": pending_agreement_corrections(), "form": CorrectionDecisionForm()},
+    )
+
+
+@finance_office_required
+@require_POST
+def agreement_correction_decide(request, pk):
+    correction = agreement_correction_by_id(pk=pk)
+    form = CorrectionDecisionForm(request.POST)
+    approve = request.POST.get("decision") == "approve"
+    if form.is_valid():
+        try:
+            lead_services.agreement_correction_decide(
+                correction=correction, actor=request.user, approve=approve, **form.cleaned_data
+            )
+        except ServiceError as error:
+            show_refusal(request, error)
+        else:
+            messages.success(
+                request, _("Request approved and applied.") if approve else _("Request rejected.")
+            )
+    else:
+        messages.error(request, _("The note is too long."))
+    return redirect("office:agreement_corrections")
