@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from banks.models import LoanProduct
@@ -79,8 +79,12 @@ def _compute_block(needs, products: ProductArrays, weights: Weights, report: Rec
 
 def _mark_matched(need_ids: list[int], scored_at) -> None:
     """Record when these needs were scored (one UPDATE per block). ``scored_at`` is when their
-    facts were read, so an edit made while scoring still shows the need as being matched."""
-    FinancingNeed.objects.filter(pk__in=need_ids).update(matched_at=scored_at)
+    facts were read, so an edit made while scoring still shows the need as being matched. A
+    need already scored since its last change keeps its stamp: a recompute that changes
+    nothing writes no row."""
+    FinancingNeed.objects.filter(pk__in=need_ids).filter(
+        Q(matched_at__isnull=True) | Q(matched_at__lt=F("updated_at"))
+    ).update(matched_at=scored_at)
 
 
 def _write_block(

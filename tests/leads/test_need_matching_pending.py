@@ -82,3 +82,14 @@ def test_the_bulk_recompute_stamps_matched_at_with_one_update_per_block(enterpri
     ]
     assert len(stamps) == 2
     assert not FinancingNeed.objects.filter(pk__in=[n.pk for n in needs], matched_at=None).exists()
+
+
+def test_a_recompute_that_changes_nothing_leaves_the_stamps_alone(enterprise):
+    LoanProductFactory(**GOOD)
+    need = FinancingNeedFactory(enterprise=enterprise, status=FinancingNeed.Status.SUBMITTED)
+    recompute_all()
+    need.refresh_from_db()
+    stamped = need.matched_at
+    recompute_all()
+    need.refresh_from_db()
+    assert need.matched_at == stamped
