@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core import outbox
 from core.errors import ServiceError
 
 from . import tasks
@@ -97,7 +98,7 @@ def notice_send(
     )
     for notice in notices:
         if notice.user.email and notice.user.email_notifications:
-            transaction.on_commit(lambda pk=notice.pk: tasks.send_notice_email.delay(pk))
+            outbox.enqueue(tasks.send_notice_email.name, notice.pk)
     return notices
 
 

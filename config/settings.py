@@ -162,6 +162,10 @@ PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rs
 # Celery: Redis in production; kombu's file-system transport when no broker is configured,
 # so a real worker and beat run on a machine with no services at all.
 CELERY_FILESYSTEM_DIR = VAR_DIR / "celery"
+BROKER_CONNECT_TIMEOUT_SECONDS = 1
+CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_CONNECT_TIMEOUT_SECONDS
+# No publish retry inside a request: the outbox relay is the retry (core.outbox).
+CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _queue_dir = CELERY_FILESYSTEM_DIR / "queue"
@@ -178,8 +182,14 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "CELERY_RESULT_BACKEND", default=f"file://{CELERY_FILESYSTEM_DIR / 'results'}"
     )
 else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": 3600,
+        # A page publishes its tasks after commit (core.outbox): when Redis is unreachable it must
+        # give up in about a second, not hang; the outbox relay publishes the rows later.
+        "socket_connect_timeout": BROKER_CONNECT_TIMEOUT_SECONDS,
+    }
     CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL)
+    CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = BROKER_CONNECT_TIMEOUT_SECONDS
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
@@ -192,6 +202,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
+    # Tasks whose publishing failed when their change committed (broker down) go out now.
+    "relay-outbox": {"task": "core.tasks.relay_outbox", "schedule": 60},
+    # Open needs changed since they were last scored get their rescore again.
+    "rescore-stale-needs": {"task": "matchmaking.tasks.rescore_stale_needs", "schedule": 5 * 60},
     # Every morning: overdue leads to institution admins, a digest to the finance office.
     "send-overdue-reminders": {
         "task": "leads.tasks.send_overdue_reminders",

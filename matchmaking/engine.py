@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import F, Q
+from django.utils import timezone
 
 from banks.models import LoanProduct
 from enterprises.models import OPEN_NEED_STATUSES, Enterprise, FinancingNeed
@@ -28,7 +29,7 @@ from .facts import (
     weights_current,
 )
 from .kernel import KeptMatch, ProductArrays, score_block, select_top
-from .models import Match
+from .models import Match, NeedScoring
 from .rules import Weights
 from .signals import matches_written
 from .writer import delete_matches, kth_other_match, lock_needs, trim_to_top_k, write_matches
@@ -101,6 +102,7 @@ def recompute_all(
     own connection) while block i+1 is loaded and scored: NumPy and the database driver both
     release the GIL, so the two cores work at once.
     """
+    started_at = timezone.now()
     weights = weights_current()
     products = ProductArrays.build(live_product_facts())
     report = RecomputeReport(products=len(products.facts))
@@ -146,12 +148,14 @@ def recompute_all(
             | Q(product__institution__is_active=False)
         )
     )
+    _mark_scored(open_ids, started_at)
     report.write_seconds += time.perf_counter() - cleaning
     return report
 
 
 def rescore_need(need_id: int) -> RecomputeReport:
     """One need against every live product (after it is submitted, edited or withdrawn)."""
+    started_at = timezone.now()
     weights = weights_current()
     needs = need_facts([need_id])
     report = RecomputeReport()
@@ -166,7 +170,31 @@ def rescore_need(need_id: int) -> RecomputeReport:
     products = live_product_arrays()
     report.products = len(products.facts)
     _recompute_block(needs, products, weights, report)
+    _mark_scored([need_id], started_at)
     return report
+
+
+def _mark_scored(need_ids: Sequence[int], started_at) -> None:
+    """Record when these needs' scoring started, for the stale-match sweep."""
+    NeedScoring.objects.bulk_create(
+        [NeedScoring(need_id=need_id, scored_at=started_at) for need_id in need_ids],
+        update_conflicts=True,
+        unique_fields=["need"],
+        update_fields=["scored_at"],
+        batch_size=1000,
+    )
+
+
+def stale_open_need_ids(*, changed_before, limit: int) -> list[int]:
+    """Open needs changed after their last scoring (or never scored), least recently changed
+    first; only changes older than ``changed_before``, so a rescore still in flight is left be."""
+    return list(
+        open_needs_queryset()
+        .filter(updated_at__lt=changed_before)
+        .filter(Q(scoring__isnull=True) | Q(scoring__scored_at__lt=F("updated_at")))
+        .order_by("updated_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
 
 
 _arrays_cache: dict = {"facts": None, "arrays": None}

@@ -116,3 +116,28 @@ class Match(models.Model):
 
     def __str__(self):
         return f"{self.need_id} × {self.product_id}: {self.score}"
+
+
+class NeedScoring(models.Model):
+    """When a need was last scored: the stale-match sweep rescores open needs changed since.
+
+    ``scored_at`` is the moment the scoring *started*, so a change made while it ran is newer and
+    gets picked up by the next sweep. (``Match.computed_at`` cannot serve: unchanged matches are
+    not rewritten, and a need with no match has no row.)
+    """
+
+    need = models.OneToOneField(
+        FinancingNeed,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="scoring",
+        verbose_name=_("need"),
+    )
+    scored_at = models.DateTimeField(_("scored at"))
+
+    class Meta:
+        verbose_name = _("need scoring")
+        verbose_name_plural = _("need scorings")
+
+    def __str__(self):
+        return f"{self.need_id} scored {self.scored_at:%Y-%m-%d %H:%M}"
