@@ -24,14 +24,10 @@ migrate: install
 seed: migrate
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py seed_demo
 
-# Serve the portal with a Celery worker and beat; Ctrl-C stops all three.
+# Serve the portal with a Celery worker and beat; Ctrl-C stops all three once (scripts/run-dev.sh).
 run: seed
 	@echo "Portal: http://127.0.0.1:8000  (broker: $${REDIS_URL:-embedded file-system queue})"
-	@export DJANGO_DEBUG=$${DJANGO_DEBUG:-1}; \
-	trap 'kill 0' INT TERM EXIT; \
-	$(VENV)/bin/celery -A config worker --pool=solo --loglevel=INFO & \
-	$(VENV)/bin/celery -A config beat --loglevel=INFO & \
-	$(PY) manage.py runserver 127.0.0.1:8000
+	@VENV=$(VENV) PORTAL_PORT=8000 ./scripts/run-dev.sh
 
 lint: install
 	$(VENV)/bin/ruff check .
