@@ -1,6 +1,7 @@
 # The two commands of the README: `make run` and `make test`. Everything else is their helpers.
 PYTHON ?= python3
 VENV := .venv
+PORT ?= 8000
 PY := $(VENV)/bin/python
 comma := ,
 # The PostgreSQL driver builds from source, so it is installed only when PostgreSQL is used.
@@ -26,8 +27,8 @@ seed: migrate
 
 # Serve the portal with a Celery worker and beat; Ctrl-C stops all three once (scripts/run-dev.sh).
 run: seed
-	@echo "Portal: http://127.0.0.1:8000  (broker: $${REDIS_URL:-embedded file-system queue})"
-	@VENV=$(VENV) PORTAL_PORT=8000 ./scripts/run-dev.sh
+	@echo "Portal: http://127.0.0.1:$(PORT)  (broker: $${REDIS_URL:-embedded file-system queue})"
+	@VENV=$(VENV) PORTAL_PORT=$(PORT) ./scripts/run-dev.sh
 
 lint: install
 	$(VENV)/bin/ruff check .
