@@ -12,6 +12,7 @@ Core is the lowest app, so rows carry task *names* and are published with ``send
 """
 
 import logging
+import time
 
 from celery import current_app
 from django.db import transaction
@@ -30,6 +31,10 @@ PUBLISH_RETRY_POLICY = {
     "interval_step": 0,
     "interval_max": 0,
 }
+# After a failed publish this process leaves publishing to the relay for a while, so one request
+# that queues several tasks, and the requests after it, wait for a down broker once, not each time.
+BROKER_DOWN_PAUSE_SECONDS = 30
+_paused_until = 0.0
 # Keep the stored error short; the log has the rest.
 LAST_ERROR_MAX_CHARS = 1000
 
@@ -44,7 +49,9 @@ def enqueue(task_name: str, *args) -> OutboxMessage:
 
 def publish(message_id: int) -> bool:
     """Publish one pending row now. True when this call sent it; False when it was already sent,
-    is being sent by someone else, or the broker refused (the row then waits for the relay)."""
+    is being sent by someone else, or the broker is down (the row then waits for the relay)."""
+    if time.monotonic() < _paused_until:
+        return False
     with transaction.atomic():
         message = (
             OutboxMessage.objects.select_for_update(skip_locked=True)
@@ -76,6 +83,7 @@ def relay_pending(*, limit: int | None = None) -> int:
 
 def _send(message: OutboxMessage) -> bool:
     """Publish a claimed row and mark it sent (True); on failure record why (False)."""
+    global _paused_until
     message.attempts += 1
     try:
         current_app.send_task(
@@ -95,7 +103,9 @@ def _send(message: OutboxMessage) -> bool:
         )
         message.last_error = f"{type(error).__name__}: {error}"[:LAST_ERROR_MAX_CHARS]
         message.save(update_fields=["attempts", "last_error"])
+        _paused_until = time.monotonic() + BROKER_DOWN_PAUSE_SECONDS
         return False
+    _paused_until = 0.0
     message.sent_at = timezone.now()
     message.last_error = ""
     message.save(update_fields=["attempts", "sent_at", "last_error"])

@@ -190,3 +190,21 @@ def test_no_service_queues_a_task_around_the_outbox():
             if direct.search(path.read_text(encoding="utf-8")):
                 offenders.append(str(path.relative_to(REPO)))
     assert offenders == []
+
+
+def test_after_one_failed_publish_the_next_tasks_wait_for_the_relay_without_trying(
+    transactional_db, private_redis, private_celery
+):
+    private_redis.stop()
+    with transaction.atomic():
+        first = outbox.enqueue(rescore_need.name, 1)
+        second = outbox.enqueue(rescore_need.name, 2)
+    first.refresh_from_db(), second.refresh_from_db()
+    assert (first.attempts, second.attempts) == (1, 0)  # the page waited for the broker once
+    assert first.sent_at is None and second.sent_at is None
+
+    private_redis.start()
+    assert outbox.relay_pending() == 2
+    third = outbox.enqueue(rescore_need.name, 3)  # the relay's success resumes publishing at once
+    third.refresh_from_db()
+    assert third.sent_at is not None
