@@ -148,7 +148,7 @@ def recompute_all(
             | Q(product__institution__is_active=False)
         )
     )
-    _mark_scored(open_ids, started_at)
+    _mark_scored(open_needs_queryset(), started_at)
     report.write_seconds += time.perf_counter() - cleaning
     return report
 
@@ -170,12 +170,21 @@ def rescore_need(need_id: int) -> RecomputeReport:
     products = live_product_arrays()
     report.products = len(products.facts)
     _recompute_block(needs, products, weights, report)
-    _mark_scored([need_id], started_at)
+    _mark_scored(FinancingNeed.objects.filter(pk=need_id), started_at)
     return report
 
 
-def _mark_scored(need_ids: Sequence[int], started_at) -> None:
-    """Record when these needs' scoring started, for the stale-match sweep."""
+def _mark_scored(needs, started_at) -> None:
+    """Record that a scoring that started at ``started_at`` saw these needs' latest change.
+
+    Only needs changed since their recorded scoring (or never scored) are written: a stamp that
+    already postdates the last change stays, so rescoring unchanged needs writes nothing.
+    """
+    need_ids = list(
+        needs.filter(Q(scoring__isnull=True) | Q(scoring__scored_at__lt=F("updated_at")))
+        .order_by()
+        .values_list("pk", flat=True)
+    )
     NeedScoring.objects.bulk_create(
         [NeedScoring(need_id=need_id, scored_at=started_at) for need_id in need_ids],
         update_conflicts=True,
