@@ -1,6 +1,7 @@
 # The two commands of the README: `make run` and `make test`. Everything else is their helpers.
 PYTHON ?= python3
 VENV := .venv
+PORT ?= 8000
 PY := $(VENV)/bin/python
 comma := ,
 # The PostgreSQL driver builds from source, so it is installed only when PostgreSQL is used.
@@ -24,14 +25,10 @@ migrate: install
 seed: migrate
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py seed_demo
 
-# Serve the portal with a Celery worker and beat; Ctrl-C stops all three.
+# Serve the portal with a Celery worker and beat; Ctrl-C stops all three once (scripts/run-dev.sh).
 run: seed
-	@echo "Portal: http://127.0.0.1:8000  (broker: $${REDIS_URL:-embedded file-system queue})"
-	@export DJANGO_DEBUG=$${DJANGO_DEBUG:-1}; \
-	trap 'kill 0' INT TERM EXIT; \
-	$(VENV)/bin/celery -A config worker --pool=solo --loglevel=INFO & \
-	$(VENV)/bin/celery -A config beat --loglevel=INFO & \
-	$(PY) manage.py runserver 127.0.0.1:8000
+	@echo "Portal: http://127.0.0.1:$(PORT)  (broker: $${REDIS_URL:-embedded file-system queue})"
+	@VENV=$(VENV) PORTAL_PORT=$(PORT) ./scripts/run-dev.sh
 
 lint: install
 	$(VENV)/bin/ruff check .

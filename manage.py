@@ -5,10 +5,10 @@ import sys
 
 def main():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    # Management commands on a developer's machine run in debug mode unless told otherwise;
-    # production sets DJANGO_DEBUG=0 (the web server and workers are secure by default anyway:
-    # config/wsgi.py and config/celery.py set nothing).
-    os.environ.setdefault("DJANGO_DEBUG", "1")
+    # Production is the default for every command, as for the web server and the workers: a
+    # command run in production without DJANGO_DEBUG must not write debug-mode output (collectstatic
+    # wrote no manifest, and every page answered 500). Development says DJANGO_DEBUG=1 (the
+    # Makefile's targets do).
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

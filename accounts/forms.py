@@ -1,6 +1,7 @@
 """Forms shared by every role: the person's account, and the house style of all forms."""
 
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -49,3 +50,15 @@ class AccountForm(PortalFormMixin, forms.Form):
             except ValidationError as error:
                 self.add_error("password1", error)
         return cleaned
+
+
+class PortalPasswordChangeForm(PortalFormMixin, auth_forms.PasswordChangeForm):
+    pass
+
+
+class PortalPasswordResetForm(PortalFormMixin, auth_forms.PasswordResetForm):
+    """Django's reset form: it answers the same whether or not the address belongs to anyone."""
+
+
+class PortalSetPasswordForm(PortalFormMixin, auth_forms.SetPasswordForm):
+    pass

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core import outbox
 from core.errors import ServiceError
 
 from . import tasks
@@ -106,7 +107,7 @@ def notices_send(
     for notice in notices:
         user = notice.user
         if user.email and user.email_notifications and (email_if is None or email_if(user)):
-            transaction.on_commit(lambda pk=notice.pk: tasks.send_notice_email.delay(pk))
+            outbox.enqueue(tasks.send_notice_email.name, notice.pk)
     return notices
 
 

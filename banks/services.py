@@ -16,6 +16,7 @@ from accounts.services import (
     invitation_deliver,
     notice_send,
 )
+from core import outbox
 from core.audit import audit_record
 from core.errors import ServiceError
 
@@ -52,7 +53,7 @@ def officer_invite(
         institution=institution,
         role=role,
     )
-    transaction.on_commit(lambda: tasks.send_officer_invitation.delay(invitation.pk))
+    outbox.enqueue(tasks.send_officer_invitation.name, invitation.pk)
     return invitation
 
 

@@ -4,6 +4,7 @@ Production differs from development only by environment variables (see README). 
 the portal runs on a SQLite file and a file-system Celery broker under ``var/``.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -36,6 +37,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "django_celery_beat",
+    "axes",
     # The portal's apps, in dependency order: each may import only those above it.
     "core",
     "accounts",
@@ -60,6 +62,8 @@ MIDDLEWARE = [
     "core.audit.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -99,6 +103,21 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
+# Login throttling (django-axes), on the portal's login and the admin's alike: after
+# AXES_FAILURE_LIMIT wrong passwords for one user name from one address, that pair is refused
+# until AXES_COOLOFF_TIME passes or an administrator lifts it (admin: Axes > access attempts).
+# Unknown user names are counted the same way, so the lockout reveals nothing either.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = timedelta(minutes=30)
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# A password-reset link is valid for one hour (Django's default is three days).
+PASSWORD_RESET_TIMEOUT = 3600
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -162,6 +181,10 @@ PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rs
 # Celery: Redis in production; kombu's file-system transport when no broker is configured,
 # so a real worker and beat run on a machine with no services at all.
 CELERY_FILESYSTEM_DIR = VAR_DIR / "celery"
+BROKER_CONNECT_TIMEOUT_SECONDS = 1
+CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_CONNECT_TIMEOUT_SECONDS
+# No publish retry inside a request: the outbox relay is the retry (core.outbox).
+CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _queue_dir = CELERY_FILESYSTEM_DIR / "queue"
@@ -178,8 +201,14 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "CELERY_RESULT_BACKEND", default=f"file://{CELERY_FILESYSTEM_DIR / 'results'}"
     )
 else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": 3600,
+        # A page publishes its tasks after commit (core.outbox): when Redis is unreachable it must
+        # give up in about a second, not hang; the outbox relay publishes the rows later.
+        "socket_connect_timeout": BROKER_CONNECT_TIMEOUT_SECONDS,
+    }
     CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL)
+    CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = BROKER_CONNECT_TIMEOUT_SECONDS
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
@@ -192,6 +221,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
+    # Tasks whose publishing failed when their change committed (broker down) go out now.
+    "relay-outbox": {"task": "core.tasks.relay_outbox", "schedule": 60},
+    # Open needs changed since they were last scored get their rescore again.
+    "rescore-stale-needs": {"task": "matchmaking.tasks.rescore_stale_needs", "schedule": 5 * 60},
     # Every morning: overdue leads to institution admins, a digest to the finance office.
     "send-overdue-reminders": {
         "task": "leads.tasks.send_overdue_reminders",

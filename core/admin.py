@@ -1,6 +1,13 @@
 from django.contrib import admin
 
-from .models import AuditEvent, CalendarDay, IndustryChain, IndustryCluster, PortalSettings
+from .models import (
+    AuditEvent,
+    CalendarDay,
+    IndustryChain,
+    IndustryCluster,
+    OutboxMessage,
+    PortalSettings,
+)
 from .services import EDITABLE_SETTINGS, portal_settings_update
 
 
@@ -79,3 +86,10 @@ class AuditEventAdmin(ReadOnlyAdmin):
     list_filter = ("action", "actor_role", "content_type")
     search_fields = ("object_repr", "note", "actor__username")
     date_hierarchy = "created_at"
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(ReadOnlyAdmin):
+    list_display = ("task_name", "created_at", "attempts", "sent_at", "last_error")
+    list_filter = (("sent_at", admin.EmptyFieldListFilter), "task_name")
+    search_fields = ("task_name",)

@@ -226,3 +226,34 @@ class AuditEvent(models.Model):
     @property
     def to_label(self) -> str:
         return self._state_label(self.to_state)
+
+
+class OutboxMessage(models.Model):
+    """A Celery task to publish, written in the same transaction as the change that needs it.
+
+    If the broker is down when the change commits, the row stays unsent and the relay
+    (``core.outbox.relay_pending``, run by beat every minute and by ``manage.py relay_outbox``)
+    publishes it when the broker is back: no work is lost with the request that caused it.
+    """
+
+    task_name = models.CharField(_("task"), max_length=200)
+    args = models.JSONField(_("arguments"), default=list, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    attempts = models.PositiveIntegerField(_("publish attempts"), default=0)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(
+                fields=["created_at", "id"],
+                condition=models.Q(sent_at__isnull=True),
+                name="core_outbox_pending",
+            )
+        ]
+        verbose_name = _("outbox message")
+        verbose_name_plural = _("outbox messages")
+
+    def __str__(self):
+        return f"{self.task_name}{tuple(self.args)}"

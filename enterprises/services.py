@@ -17,6 +17,7 @@ from accounts.services import (
     notice_send,
     user_create,
 )
+from core import outbox
 from core.audit import audit_record
 from core.errors import ServiceError
 from core.uscc import compact_uscc
@@ -198,7 +199,7 @@ def enterprise_invite_colleague(
     invitation = invitation_create(
         model=EnterpriseInvitation, invited_by=actor, email=email, enterprise=enterprise
     )
-    transaction.on_commit(lambda: tasks.send_invitation_email.delay(invitation.pk))
+    outbox.enqueue(tasks.send_invitation_email.name, invitation.pk)
     return invitation
 
 

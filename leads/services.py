@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Notice, User
 from accounts.services import notice_send, notices_send
 from banks.models import Institution, Officer
+from core import outbox
 from core.audit import audit_record, audit_record_many
 from core.errors import ServiceError
 from core.models import PortalSettings
@@ -417,7 +418,7 @@ def lead_decline(*, lead: Lead, officer: Officer, reason: str, note: str = "") -
         _notify_enterprise(need, title=_lead_title(lead, _("declined the need")), body=str(label))
         if need.status in OPEN_NEED_STATUSES:
             # The freed place goes to the next matching institution.
-            transaction.on_commit(lambda: tasks.refresh_leads.delay([need.pk]))
+            outbox.enqueue(tasks.refresh_leads.name, [need.pk])
     return lead
 
 

@@ -189,6 +189,18 @@ def rescore_need(need_id: int) -> RecomputeReport:
     return report
 
 
+def stale_open_need_ids(*, changed_before, limit: int) -> list[int]:
+    """Open needs changed after their last scoring (or never scored), least recently changed
+    first; only changes older than ``changed_before``, so a rescore still in flight is left be."""
+    return list(
+        open_needs_queryset()
+        .filter(updated_at__lt=changed_before)
+        .filter(Q(matched_at__isnull=True) | Q(matched_at__lt=F("updated_at")))
+        .order_by("updated_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
 _arrays_cache: dict = {"facts": None, "arrays": None}
 
 

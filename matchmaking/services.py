@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core import outbox
 from core.errors import ServiceError
 
 from .models import ScoringPolicy
@@ -22,5 +23,5 @@ def scoring_policy_change(*, actor, note: str = "", **values) -> ScoringPolicy:
         raise ServiceError(_("At least one weight must be above zero."))
     policy = ScoringPolicy.objects.create(created_by=actor, note=note, **data)
 
-    transaction.on_commit(recompute_all_matches.delay)
+    outbox.enqueue(recompute_all_matches.name)
     return policy
