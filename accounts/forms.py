@@ -6,7 +6,7 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import PortalFormMixin
+from core.forms import PhoneField, PortalFormMixin
 
 from .models import User
 
@@ -23,9 +23,9 @@ class AccountForm(PortalFormMixin, forms.Form):
         },
     )
     full_name = forms.CharField(label=_("Your name"), max_length=30)
-    phone = forms.RegexField(
+    phone = PhoneField(
         label=_("Mobile phone"),
-        regex=r"^1\d{10}$",
+        pattern=r"^1\d{10}$",
         error_messages={"invalid": _("Enter an 11-digit mainland mobile number.")},
     )
     email = forms.EmailField(label=_("E-mail"))

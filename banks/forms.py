@@ -8,7 +8,11 @@ from core.models import IndustryChain
 from core.reference import Collateral
 from core.sizing import SizeClass
 
-from .models import LoanProduct, Officer, PolicyTag
+from .models import Institution, LoanProduct, Officer, PolicyTag
+
+# The largest amount the catalogue can be asked about (万元): far above any loan product, and
+# small enough that the query never overflows the database's numeric column.
+CATALOGUE_MAX_AMOUNT_WAN = Decimal(100_000_000)
 
 
 class LoanProductForm(PortalFormMixin, forms.ModelForm):
@@ -71,6 +75,30 @@ class LoanProductForm(PortalFormMixin, forms.ModelForm):
         # Range checks are stated above with field-level messages; the model's own clean() would
         # repeat them as a second message.
         pass
+
+
+class CatalogueFilterForm(PortalFormMixin, forms.Form):
+    """The public catalogue's filters: anything else in the query string is refused here, field
+    by field, and the page is shown with the valid filters only."""
+
+    institution = forms.ModelChoiceField(
+        label=_("Institution"), queryset=Institution.objects.filter(is_active=True), required=False
+    )
+    tag = forms.ChoiceField(label=_("Tag"), choices=PolicyTag.choices, required=False)
+    product_type = forms.ChoiceField(
+        label=_("Product type"), choices=LoanProduct.ProductType.choices, required=False
+    )
+    amount = WanField(
+        label=_("Amount (ten-thousand yuan)"),
+        required=False,
+        min_wan=Decimal(0),
+        max_wan=CATALOGUE_MAX_AMOUNT_WAN,
+    )
+
+    def filters(self) -> dict:
+        """The valid filters, by name (an invalid one is left out)."""
+        self.is_valid()
+        return {name: value for name, value in self.cleaned_data.items() if value}
 
 
 class InviteOfficerForm(PortalFormMixin, forms.Form):

@@ -1,6 +1,6 @@
 """Reads for institutions, officers and products (the catalogue included)."""
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
@@ -24,32 +24,32 @@ def officers_for_institution(*, institution: Institution):
     )
 
 
-def published_products(*, params=None):
-    """The public catalogue (金融超市): published products of active institutions."""
+def published_products(
+    *,
+    institution: Institution | None = None,
+    tag: str | None = None,
+    product_type: str | None = None,
+    amount: Decimal | None = None,
+) -> QuerySet[LoanProduct]:
+    """The public catalogue (金融超市): published products of active institutions, narrowed by
+    filters already validated (``banks.forms.CatalogueFilterForm``); ``amount`` is in yuan."""
     qs = (
         LoanProduct.objects.filter(status=LoanProduct.Status.PUBLISHED, institution__is_active=True)
         .select_related("institution")
         .order_by("institution__name", "name")
     )
-    params = params or {}
-    if params.get("institution"):
-        qs = qs.filter(institution_id=params["institution"])
-    if params.get("tag"):
+    if institution is not None:
+        qs = qs.filter(institution=institution)
+    if tag:
         qs = (
-            qs.filter(tags__contains=[params["tag"]])
+            qs.filter(tags__contains=[tag])
             if _json_contains_supported()
-            else qs.filter(tags__icontains=f'"{params["tag"]}"')
+            else qs.filter(tags__icontains=f'"{tag}"')
         )
-    if params.get("product_type"):
-        qs = qs.filter(product_type=params["product_type"])
-    amount = params.get("amount")
-    if amount:
-        try:
-            yuan = Decimal(amount) * 10000
-        except (InvalidOperation, ValueError):
-            yuan = None
-        if yuan is not None:
-            qs = qs.filter(min_amount__lte=yuan, max_amount__gte=yuan)
+    if product_type:
+        qs = qs.filter(product_type=product_type)
+    if amount is not None:
+        qs = qs.filter(min_amount__lte=amount, max_amount__gte=amount)
     return qs
 
 

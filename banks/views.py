@@ -6,16 +6,19 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import officer_required
 from accounts.views import invitation_accept_page
 from core.errors import ServiceError
-from core.views import show_refusal
+from core.once import create_once, posted_form_token
+from core.views import redirect_after_create, show_filter_errors, show_refusal
 
 from . import services
 from .forms import (
+    CatalogueFilterForm,
     InviteOfficerForm,
     LoanProductForm,
 )
@@ -57,23 +60,32 @@ def _product_form_view(request, product=None):
     form = LoanProductForm(request.POST or None, instance=product)
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in form.Meta.fields}
-        try:
-            saved = services.loan_product_save(
-                officer=officer, data=data, product=product, submit="submit" in request.POST
+        submit = "submit" in request.POST
+        saved = {}
+
+        def save():
+            saved["product"] = services.loan_product_save(
+                officer=officer, data=data, product=product, submit=submit
             )
+            return reverse("banks:product_list")
+
+        try:
+            # A new product is created once per form; an edit may be saved again.
+            token = posted_form_token(request) if product is None else None
+            outcome = create_once(token=token, user=request.user, create=save)
         except ServiceError as error:
             show_refusal(request, error, form)
         except ValidationError as error:  # e.g. a name the institution already uses
             for field, errors in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
-            messages.success(
+            return redirect_after_create(
                 request,
+                outcome,
                 _("Product sent to the finance office for review.")
-                if saved.status == LoanProduct.Status.SUBMITTED
+                if "product" in saved and saved["product"].status == LoanProduct.Status.SUBMITTED
                 else _("Product saved."),
             )
-            return redirect("banks:product_list")
     return render(request, "banks/product_form.html", {"form": form, "product": product})
 
 
@@ -128,15 +140,23 @@ def officer_list(request):
         if not officer.is_admin:
             raise Http404
         if form.is_valid():
-            try:
+
+            def invite():
                 services.officer_invite(
                     institution=officer.institution, actor=officer, **form.cleaned_data
+                )
+                return reverse("banks:officer_list")
+
+            try:
+                outcome = create_once(
+                    token=posted_form_token(request), user=request.user, create=invite
                 )
             except ServiceError as error:
                 show_refusal(request, error, form)
             else:
-                messages.success(request, _("Invitation sent to %(email)s.") % form.cleaned_data)
-                return redirect("banks:officer_list")
+                return redirect_after_create(
+                    request, outcome, _("Invitation sent to %(email)s.") % form.cleaned_data
+                )
     return render(
         request,
         "banks/officer_list.html",
@@ -203,7 +223,9 @@ def invitation_accept(request, token):
 
 @login_not_required
 def catalogue(request):
-    page = Paginator(published_products(params=request.GET), CATALOGUE_PAGE_SIZE).get_page(
+    filters = CatalogueFilterForm(request.GET)
+    show_filter_errors(request, filters)
+    page = Paginator(published_products(**filters.filters()), CATALOGUE_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     query = request.GET.copy()

@@ -103,7 +103,7 @@ def generate(needs: int, products: int, enterprises: int, institutions: int, see
     for i in range(enterprises):
         rows.append(
             Enterprise(
-                credit_code=make_uscc(f"91510199MB{i:07d}"),
+                credit_code=make_uscc(f"91510199MB{i:06d}"),
                 name=f"基准企业{i}",
                 legal_representative="张三",
                 industry=Industry.OTHER,

@@ -177,6 +177,10 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="政银企对接平�
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Absolute address of the portal, for links in e-mails.
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Administrative division codes (GB/T 2260, six digits) of the district the portal serves; a
+# credit code registered elsewhere is accepted but marked for the finance office. The default is
+# the demo district's fictional division.
+PORTAL_DIVISION_CODES = tuple(env.list("PORTAL_DIVISION_CODES", default=["510199"]))
 
 # Celery: Redis in production; kombu's file-system transport when no broker is configured,
 # so a real worker and beat run on a machine with no services at all.

@@ -1,12 +1,15 @@
-"""The house style of every form: Bootstrap classes, ISO date pickers and amounts in 万元."""
+"""The house style of every form: Bootstrap classes, ISO date pickers, amounts in 万元, and input
+typed with a Chinese input method (full-width digits and letters) read as if typed half-width."""
 
 from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from .money import FEN, WAN
+from .text import normalise_number, normalise_width
 
 
 def _bootstrap(form):
@@ -30,15 +33,81 @@ class DatePicker(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
+class WidthNormalisingMixin:
+    """A field that reads full-width input (９１１１…Ｌ, １３８００…, １２．５) as half-width before
+    validating it, so a code, phone number or amount typed with a Chinese input method is not
+    refused as "characters not allowed"."""
+
+    normalise = staticmethod(normalise_width)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = self.normalise(value)
+        return super().to_python(value)
+
+
+class NumberNormalisingMixin(WidthNormalisingMixin):
+    normalise = staticmethod(normalise_number)
+
+
+class CodeField(WidthNormalisingMixin, forms.CharField):
+    """A code (credit code, contract number): full-width letters and digits made half-width."""
+
+
+class PhoneField(WidthNormalisingMixin, forms.CharField):
+    """A telephone number; its pattern, if any, is checked after full-width digits are made
+    half-width."""
+
+    def __init__(self, *, pattern=None, **kwargs):
+        super().__init__(**kwargs)
+        if pattern is not None:
+            self.validators.append(RegexValidator(pattern))
+
+
+class IntegerField(NumberNormalisingMixin, forms.IntegerField):
+    pass
+
+
+class DecimalField(NumberNormalisingMixin, forms.DecimalField):
+    pass
+
+
+class FloatField(NumberNormalisingMixin, forms.FloatField):
+    pass
+
+
+# Every number field a ModelForm generates becomes its full-width-tolerant twin (see
+# PortalFormMixin), so no number field in the portal can forget it.
+_TOLERANT_NUMBER_FIELDS = {
+    forms.IntegerField: IntegerField,
+    forms.DecimalField: DecimalField,
+    forms.FloatField: FloatField,
+}
+
+
+def _tolerate_full_width(form):
+    for field in form.fields.values():
+        tolerant = _TOLERANT_NUMBER_FIELDS.get(type(field))
+        if tolerant is not None:
+            # Same field, same arguments: only to_python() gains the normaliser.
+            field.__class__ = tolerant
+
+
 class PortalFormMixin:
-    """Bootstrap classes on every widget; errors are shown beside each field."""
+    """Bootstrap classes on every widget; errors are shown beside each field; number fields
+    read full-width input."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _bootstrap(self)
+        _tolerate_full_width(self)
 
 
-class WanField(forms.DecimalField):
+class FilterForm(PortalFormMixin, forms.Form):
+    """The base form of a FilterSet: the same full-width tolerance as every other form."""
+
+
+class WanField(NumberNormalisingMixin, forms.DecimalField):
     """Entered and shown in 万元, stored in yuan: converted exactly with Decimal."""
 
     def __init__(self, *, max_wan=None, min_wan=None, **kwargs):

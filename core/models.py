@@ -257,3 +257,30 @@ class OutboxMessage(models.Model):
 
     def __str__(self):
         return f"{self.task_name}{tuple(self.args)}"
+
+
+class UsedFormToken(models.Model):
+    """A form that created something, by the one-time token rendered in it (see ``core.once``).
+
+    The unique token makes a replay of the same form (a double click, a retry after a timeout)
+    find what the first submission created instead of creating it again; two replays racing each
+    other meet on the constraint, not on a check-then-insert."""
+
+    token = models.CharField(_("form token"), max_length=64, unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
+    result_url = models.CharField(_("result"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("used at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("used form token")
+        verbose_name_plural = _("used form tokens")
+
+    def __str__(self):
+        return self.token

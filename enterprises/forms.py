@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from banks.models import Institution
-from core.forms import DatePicker, PortalFormMixin, WanField
+from core.forms import CodeField, DatePicker, PhoneField, PortalFormMixin, WanField
 from core.uscc import compact_uscc, validate_uscc
 
 from .models import (
@@ -62,6 +62,7 @@ class EnterpriseRegistrationForm(PortalFormMixin, EnterpriseFiguresMixin):
         fields = ENTERPRISE_FIELDS
         widgets = {"figures_as_of": DatePicker()}
         labels = {"employees": _("Employees (persons)")}
+        field_classes = {"credit_code": CodeField, "contact_phone": PhoneField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -100,6 +101,7 @@ class EnterpriseProfileForm(PortalFormMixin, EnterpriseFiguresMixin):
         fields = [f for f in ENTERPRISE_FIELDS if f not in {"credit_code", "name"}]
         widgets = {"figures_as_of": DatePicker()}
         labels = {"employees": _("Employees (persons)")}
+        field_classes = {"contact_phone": PhoneField}
 
 
 class ProjectForm(PortalFormMixin, forms.ModelForm):

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -15,7 +16,8 @@ from accounts.permissions import enterprise_member_required
 from accounts.views import invitation_accept_page
 from banks.selectors import institution_by_id
 from core.errors import ServiceError
-from core.views import show_refusal
+from core.once import create_once, earlier_outcome, posted_form_token
+from core.views import redirect_after_create, show_refusal
 
 from . import services
 from .forms import (
@@ -53,12 +55,23 @@ def _membership(request):
 def register(request):
     if request.user.is_authenticated:
         return redirect("home")
+    if request.method == "POST":
+        # A replay finds the user name and code taken by the first submission: answer it first.
+        try:
+            earlier = earlier_outcome(token=posted_form_token(request), user=None)
+        except ServiceError as error:
+            show_refusal(request, error)
+        else:
+            if earlier is not None:
+                return redirect_after_create(request, earlier, "")
     account_form = AccountForm(request.POST or None, prefix="account")
     enterprise_form = EnterpriseRegistrationForm(request.POST or None, prefix="enterprise")
     if request.method == "POST" and account_form.is_valid() and enterprise_form.is_valid():
         data = account_form.cleaned_data
-        try:
-            user, enterprise = services.enterprise_register(
+        registered = {}
+
+        def create():
+            registered["user"], registered["enterprise"] = services.enterprise_register(
                 username=data["username"],
                 password=data["password1"],
                 full_name=data["full_name"],
@@ -68,20 +81,22 @@ def register(request):
                     name: enterprise_form.cleaned_data[name] for name in enterprise_form.Meta.fields
                 },
             )
+            return reverse("enterprises:home")
+
+        try:
+            outcome = create_once(token=posted_form_token(request), user=None, create=create)
         except ServiceError as error:
             target = account_form if error.field == "username" else enterprise_form
             show_refusal(request, error, target)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(
-                request,
-                _(
-                    "Registration complete. The finance office will verify %(name)s; meanwhile "
-                    "you can prepare your financing needs."
-                )
-                % {"name": enterprise.name},
-            )
-            return redirect("enterprises:home")
+            if outcome.replayed:
+                return redirect_after_create(request, outcome, "")
+            login(request, registered["user"], backend="django.contrib.auth.backends.ModelBackend")
+            message = _(
+                "Registration complete. The finance office will verify %(name)s; meanwhile "
+                "you can prepare your financing needs."
+            ) % {"name": registered["enterprise"].name}
+            return redirect_after_create(request, outcome, message)
     return render(
         request,
         "enterprises/register.html",
@@ -152,15 +167,23 @@ def members(request):
         if not membership.is_admin:
             raise Http404
         if form.is_valid():
-            try:
+
+            def invite():
                 services.enterprise_invite_colleague(
                     enterprise=enterprise, actor=request.user, email=form.cleaned_data["email"]
+                )
+                return reverse("enterprises:members")
+
+            try:
+                outcome = create_once(
+                    token=posted_form_token(request), user=request.user, create=invite
                 )
             except ServiceError as error:
                 show_refusal(request, error, form)
             else:
-                messages.success(request, _("Invitation sent to %(email)s.") % form.cleaned_data)
-                return redirect("enterprises:members")
+                return redirect_after_create(
+                    request, outcome, _("Invitation sent to %(email)s.") % form.cleaned_data
+                )
     return render(
         request,
         "enterprises/members.html",
@@ -198,9 +221,21 @@ def project_create(request):
     enterprise = enterprise_for_user(user=request.user)
     form = ProjectForm(request.POST or None, initial={"chain": enterprise.chain_id})
     if request.method == "POST" and form.is_valid():
-        services.project_create(enterprise=enterprise, actor=request.user, data=form.cleaned_data)
-        messages.success(request, _("Project saved."))
-        return redirect("enterprises:projects")
+
+        def create():
+            services.project_create(
+                enterprise=enterprise, actor=request.user, data=form.cleaned_data
+            )
+            return reverse("enterprises:projects")
+
+        try:
+            outcome = create_once(
+                token=posted_form_token(request), user=request.user, create=create
+            )
+        except ServiceError as error:
+            show_refusal(request, error)
+        else:
+            return redirect_after_create(request, outcome, _("Project saved."))
     return render(request, "enterprises/project_form.html", {"form": form})
 
 
@@ -266,17 +301,24 @@ def need_create(request):
     form = FinancingNeedForm(request.POST or None, enterprise=enterprise)
     if request.method == "POST" and form.is_valid():
         submit = "submit" in request.POST
-        try:
-            need = services.financing_need_create(
+
+        def create():
+            return services.financing_need_create(
                 enterprise=enterprise, actor=request.user, data=_need_form_data(form), submit=submit
+            ).get_absolute_url()
+
+        try:
+            outcome = create_once(
+                token=posted_form_token(request), user=request.user, create=create
             )
         except ServiceError as error:
             show_refusal(request, error)
         else:
-            messages.success(
-                request, _("Need submitted.") if submit else _("Draft saved. Submit it when ready.")
+            return redirect_after_create(
+                request,
+                outcome,
+                _("Need submitted.") if submit else _("Draft saved. Submit it when ready."),
             )
-            return redirect(need)
     return render(request, "enterprises/need_form.html", {"form": form, "enterprise": enterprise})
 
 

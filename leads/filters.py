@@ -1,16 +1,30 @@
-"""The lead inbox's filters and sorting (django-filter), shared by the page and the API."""
+"""The lead inbox's filters and sorting (django-filter), shared by the page and the API.
+
+Every filter is a bounded form field: a value the field refuses (letters for a number, 1e999999,
+NaN, an unknown choice, a NUL byte) is left out and named on the page, never sent to the database.
+"""
+
+from decimal import Decimal
 
 import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from banks.models import LoanProduct
+from core.forms import FilterForm
 from core.models import IndustryChain, IndustryCluster
 from core.money import WAN
 from core.sizing import SizeClass
 from enterprises.models import FinancingNeed
 
 from .models import Lead, overdue_leads_q
+
+# Bounds of the number filters: a need is at most 1,000,000万元 (enterprises.forms) and a score is
+# 0–100 with two decimals; a larger bound only lets a query overflow the numeric column.
+AMOUNT_FILTER_MAX_WAN = Decimal(1_000_000)
+AMOUNT_FILTER_DIGITS = {"max_digits": 13, "decimal_places": 6}
+SCORE_FILTER_MAX = Decimal(100)
+SCORE_FILTER_DIGITS = {"max_digits": 5, "decimal_places": 2}
 
 
 class LeadFilter(django_filters.FilterSet):
@@ -31,10 +45,18 @@ class LeadFilter(django_filters.FilterSet):
         label=_("Size class"), field_name="need__enterprise__size_class", choices=SizeClass.choices
     )
     amount_min = django_filters.NumberFilter(
-        label=_("Amount from (ten-thousand yuan)"), method="filter_amount_min"
+        label=_("Amount from (ten-thousand yuan)"),
+        method="filter_amount_min",
+        min_value=Decimal(0),
+        max_value=AMOUNT_FILTER_MAX_WAN,
+        **AMOUNT_FILTER_DIGITS,
     )
     amount_max = django_filters.NumberFilter(
-        label=_("Amount to (ten-thousand yuan)"), method="filter_amount_max"
+        label=_("Amount to (ten-thousand yuan)"),
+        method="filter_amount_max",
+        min_value=Decimal(0),
+        max_value=AMOUNT_FILTER_MAX_WAN,
+        **AMOUNT_FILTER_DIGITS,
     )
     loan_kind = django_filters.ChoiceFilter(
         label=_("Loan kind"), field_name="need__loan_kind", choices=FinancingNeed.LoanKind.choices
@@ -43,7 +65,12 @@ class LeadFilter(django_filters.FilterSet):
         label=_("Product"), queryset=LoanProduct.objects.none()
     )
     min_score = django_filters.NumberFilter(
-        label=_("Minimum score"), field_name="score", lookup_expr="gte"
+        label=_("Minimum score"),
+        field_name="score",
+        lookup_expr="gte",
+        min_value=Decimal(0),
+        max_value=SCORE_FILTER_MAX,
+        **SCORE_FILTER_DIGITS,
     )
     overdue = django_filters.BooleanFilter(
         label=_("Overdue only"), method="filter_overdue", widget=forms.CheckboxInput
@@ -73,6 +100,7 @@ class LeadFilter(django_filters.FilterSet):
     class Meta:
         model = Lead
         fields = []
+        form = FilterForm
 
     def __init__(self, data=None, *args, officer, **kwargs):
         super().__init__(data, *args, **kwargs)

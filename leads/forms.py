@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from banks.models import Officer
-from core.forms import DatePicker, PortalFormMixin, WanField
+from core.forms import CodeField, DatePicker, PortalFormMixin, WanField
 from meetings.models import Meeting
 
 from .models import AgreementCorrection, Lead, LoanAgreement
@@ -75,6 +75,7 @@ class SignForm(PortalFormMixin, forms.ModelForm):
         fields = ["amount", "rate", "term_months", "signed_on", "contract_number", "meeting"]
         widgets = {"signed_on": DatePicker()}
         labels = {"rate": _("Annual rate (%)"), "term_months": _("Term (months)")}
+        field_classes = {"contract_number": CodeField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,8 +15,9 @@ from banks.models import Officer
 from banks.selectors import products_for_institution
 from core.errors import ServiceError
 from core.models import PortalSettings
+from core.once import create_once, posted_form_token
 from core.sizing import SizeClass
-from core.views import show_refusal
+from core.views import redirect_after_create, show_filter_errors, show_refusal
 from enterprises.selectors import institution_may_see_need, need_by_id, need_for_member
 from enterprises.services import EDITABLE_NEED_STATUSES, need_access_record
 from matchmaking.selectors import need_matches_explained, need_near_misses
@@ -84,6 +86,7 @@ def home(request):
 def lead_list(request):
     officer = _officer(request)
     inbox = lead_inbox(officer=officer, params=request.GET)
+    show_filter_errors(request, inbox.form)
     page = Paginator(inbox.qs, LEADS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -231,13 +234,19 @@ def lead_sign(request, pk):
     lead = lead_for_officer(officer=officer, pk=pk)
     form = SignForm(request.POST)
     if form.is_valid():
-        try:
+
+        def sign():
             services.loan_agreement_sign(lead=lead, officer=officer, **form.cleaned_data)
+            return reverse("banks:lead_detail", kwargs={"pk": pk})
+
+        try:
+            outcome = create_once(token=posted_form_token(request), user=request.user, create=sign)
         except ServiceError as error:
             show_refusal(request, error, form)
         else:
-            messages.success(request, _("Agreement recorded. The enterprise was told."))
-            return redirect("banks:lead_detail", pk=pk)
+            return redirect_after_create(
+                request, outcome, _("Agreement recorded. The enterprise was told.")
+            )
     return render(
         request, "leads/lead_detail.html", _lead_context(request, lead, sign_form=form), status=400
     )

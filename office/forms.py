@@ -55,11 +55,18 @@ class VerificationDecisionForm(PortalFormMixin, forms.Form):
         return cleaned
 
 
+# The largest id the audit log stores (a PostgreSQL bigint); a larger number could match nothing
+# and would overflow the query.
+OBJECT_ID_MAX = 2**63 - 1
+
+
 class AuditSearchForm(PortalFormMixin, forms.Form):
     """Search the audit log by object, actor and date."""
 
     object_type = forms.ChoiceField(label=_("Object type"), required=False)
-    object_id = forms.IntegerField(label=_("Object number"), required=False, min_value=1)
+    object_id = forms.IntegerField(
+        label=_("Object number"), required=False, min_value=1, max_value=OBJECT_ID_MAX
+    )
     actor = forms.CharField(label=_("By (username)"), required=False, max_length=150)
     date_from = forms.DateField(label=_("From"), required=False, widget=DatePicker())
     date_to = forms.DateField(label=_("To"), required=False, widget=DatePicker())

@@ -37,7 +37,7 @@ def person(rng: random.Random) -> str:
 
 
 def credit_code(index: int) -> str:
-    return make_uscc(f"91{DIVISION_CODE}MA{index:07d}")
+    return make_uscc(f"91{DIVISION_CODE}MA{index:06d}")
 
 
 def build_government_users():

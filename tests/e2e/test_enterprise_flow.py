@@ -10,7 +10,7 @@ from tests.factories import IndustryChainFactory, InstitutionFactory, LoanProduc
 from .conftest import log_in, log_out
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-CODE = make_uscc("91510199MA7100001")
+CODE = make_uscc("91510199MA710001")
 
 
 def test_register_verify_and_submit_a_need(page, shot, finance_user):

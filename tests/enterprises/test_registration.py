@@ -8,7 +8,7 @@ from tests.conftest import csrf_post
 from tests.factories import EnterpriseFactory, IndustryChainFactory
 
 pytestmark = pytest.mark.django_db
-CODE = make_uscc("91510199MA7000001")
+CODE = make_uscc("91510199MA700001")
 
 
 def _form(chain, **overrides):

@@ -18,7 +18,7 @@ class EnterpriseFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Enterprise
 
-    credit_code = factory.Sequence(lambda n: make_uscc(f"91510100MA{n:07d}"))
+    credit_code = factory.Sequence(lambda n: make_uscc(f"91510199MA{n:06d}"))
     name = factory.Sequence(lambda n: f"测试企业{n}有限公司")
     legal_representative = "张三"
     industry = Industry.INDUSTRY
