@@ -132,6 +132,9 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "Asia/Shanghai"
 USE_TZ = True
+# A filter's empty choice reads 全部 (not Django's "---------"); an empty "yes/no" reads 不限.
+FILTERS_EMPTY_CHOICE_LABEL = _("All")
+FILTERS_NULL_LABEL = _("Any")
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"

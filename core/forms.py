@@ -6,6 +6,7 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
+from django.db.models.fields import BLANK_CHOICE_DASH
 from django.utils.translation import gettext_lazy as _
 
 from .money import FEN, WAN
@@ -93,14 +94,29 @@ def _tolerate_full_width(form):
             field.__class__ = tolerant
 
 
+def _empty_choice_labels(form, label):
+    """Django's "---------" blank choice reads as words (请选择) in every select."""
+    for field in form.fields.values():
+        if isinstance(field, forms.ModelChoiceField) and field.empty_label is not None:
+            field.empty_label = label
+        elif isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+            choices = list(field.choices)
+            if choices and choices[0][0] == "" and choices[0][1] == BLANK_CHOICE_DASH[0][1]:
+                field.choices = [("", label), *choices[1:]]
+
+
 class PortalFormMixin:
     """Bootstrap classes on every widget; errors are shown beside each field; number fields
     read full-width input."""
+
+    # What an empty select says; a search form may say 全部 instead.
+    empty_choice_label = _("Please choose")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _bootstrap(self)
         _tolerate_full_width(self)
+        _empty_choice_labels(self, self.empty_choice_label)
 
 
 class FilterForm(PortalFormMixin, forms.Form):

@@ -17,6 +17,8 @@ from decimal import Decimal
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.money import WAN, format_money
+
 TEN_THOUSAND = Decimal(10000)
 
 
@@ -110,7 +112,8 @@ class Classification:
         label = SizeClass(self.size_class).label
         if self.size_class == SizeClass.MICRO:
             return str(_("Micro: below the small-enterprise bound on at least one measure."))
-        parts = "; ".join(
+        # The separator is translated: Chinese writes a full-width semicolon between clauses.
+        parts = str(_("; ")).join(
             _("%(measure)s %(value)s ≥ %(bound)s")
             % {
                 "measure": Measure(m).label,
@@ -131,7 +134,7 @@ class Classification:
 def _format(measure: str, value: Decimal) -> str:
     if measure == Measure.EMPLOYEES:
         return str(_("%(n)s persons") % {"n": int(value)})
-    return str(_("%(n)s ten-thousand yuan") % {"n": format(value.normalize(), "f")})
+    return format_money(value * WAN)
 
 
 def yuan_to_wan(amount_yuan: Decimal) -> Decimal:

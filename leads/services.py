@@ -26,7 +26,7 @@ from core import outbox
 from core.audit import audit_record, audit_record_many
 from core.errors import ServiceError
 from core.models import PortalSettings
-from core.money import yuan_to_wan, yuan_to_yi
+from core.money import format_money, format_rate, yuan_to_wan, yuan_to_yi
 from core.workdays import working_day_deadline
 from enterprises.models import OPEN_NEED_STATUSES, FinancingNeed
 from enterprises.selectors import institution_may_see_need
@@ -605,8 +605,8 @@ def loan_agreement_sign(
         obj=agreement,
         action="created",
         actor=officer.user,
-        note=_("%(amount)s yuan, %(rate)s%%, %(term)d months")
-        % {"amount": f"{amount:,.2f}", "rate": rate, "term": term_months},
+        note=_("%(amount)s, annual rate %(rate)s, %(term)d months")
+        % {"amount": format_money(amount), "rate": format_rate(rate), "term": term_months},
         thread=need,
     )
     lead_transition(
@@ -620,8 +620,8 @@ def loan_agreement_sign(
         need=need,
         to_status=FinancingNeed.Status.SIGNED,
         actor=officer.user,
-        message=_("Signed with %(institution)s: %(amount)s yuan.")
-        % {"institution": lead.institution, "amount": f"{amount:,.2f}"},
+        message=_("Signed with %(institution)s: %(amount)s.")
+        % {"institution": lead.institution, "amount": format_money(amount)},
     )
     return agreement
 

@@ -18,6 +18,7 @@ import numpy as np
 from django.utils.translation import gettext as _
 
 from banks.models import PolicyTag
+from core.money import format_money, format_money_range
 from core.reference import Collateral
 from core.sizing import SizeClass
 from enterprises.models import FinancingNeed
@@ -42,8 +43,12 @@ def bits(values, table) -> int:
     return mask
 
 
+# Amounts are scored in whole fen (integers for the NumPy kernel).
+FEN_PER_YUAN = 100
+
+
 def fen(amount: Decimal) -> int:
-    return int((Decimal(amount) * 100).to_integral_value())
+    return int((Decimal(amount) * FEN_PER_YUAN).to_integral_value())
 
 
 def basis_points(rate: Decimal | None) -> int:
@@ -364,9 +369,8 @@ class PairResult:
         return len(failed) == 1 and failed[0].code in ACTIONABLE_RULES
 
 
-def _wan(fen_amount: int) -> str:
-    value = (Decimal(fen_amount) / 1_000_000).normalize()
-    return f"{value:f}"
+def _yuan(fen_amount: int) -> Decimal:
+    return Decimal(fen_amount) / FEN_PER_YUAN
 
 
 def _pct(bp: int) -> str:
@@ -380,7 +384,7 @@ def _labels(mask: int, table: dict, choices) -> str:
 def explain_pair(need: NeedFacts, product: ProductFacts, weights: Weights) -> PairResult:
     hard, soft, centipoints = evaluate(pair_columns(need, product), weights)
     passed = {code: bool(value) for code, value in hard.items()}
-    amount_range = (_wan(product.min_amount), _wan(product.max_amount))
+    amount_range = format_money_range(_yuan(product.min_amount), _yuan(product.max_amount))
     term_range = (product.min_term, product.max_term)
     sentences = {
         "product_live": (
@@ -399,12 +403,11 @@ def explain_pair(need: NeedFacts, product: ProductFacts, weights: Weights) -> Pa
             _("Add this institution to the institutions that may see the need."),
         ),
         "amount": (
-            _("The amount %(amount)s ten-thousand yuan is within %(lo)s–%(hi)s ten-thousand yuan.")
-            % {"amount": _wan(need.amount), "lo": amount_range[0], "hi": amount_range[1]},
-            _("The amount %(amount)s ten-thousand yuan is outside %(lo)s–%(hi)s ten-thousand yuan.")
-            % {"amount": _wan(need.amount), "lo": amount_range[0], "hi": amount_range[1]},
-            _("The amount must be between %(lo)s and %(hi)s ten-thousand yuan.")
-            % {"lo": amount_range[0], "hi": amount_range[1]},
+            _("The amount %(amount)s is within %(range)s.")
+            % {"amount": format_money(_yuan(need.amount)), "range": amount_range},
+            _("The amount %(amount)s is outside %(range)s.")
+            % {"amount": format_money(_yuan(need.amount)), "range": amount_range},
+            _("The amount must be within %(range)s.") % {"range": amount_range},
         ),
         "term": (
             _("The term of %(term)d months is within %(lo)d–%(hi)d months.")

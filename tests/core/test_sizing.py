@@ -115,7 +115,7 @@ def test_explanation_names_the_bounds_reached(settings):
         industry="industry", employees=400, revenue_yuan=Decimal(2500) * 10000, assets_yuan=None
     )
     assert result.size_class == "medium"
-    assert "300" in result.explanation and "2000" in result.explanation
+    assert "300" in result.explanation and "2,000.00万元" in result.explanation
 
 
 @pytest.mark.django_db

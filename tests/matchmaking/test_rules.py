@@ -138,7 +138,7 @@ def test_amount_and_rate_hints_use_wan_and_percent():
     amount = explain_pair(dataclasses.replace(NEED, amount=20_000_000_00), PRODUCT, WEIGHTS).failed[
         0
     ]
-    assert amount.hint == "金额需在5–1000万元之间。"
+    assert amount.hint == "金额需在5.00–1,000.00万元范围内。"
     rate = explain_pair(dataclasses.replace(NEED, max_rate=300), PRODUCT, WEIGHTS).failed[0]
     assert rate.hint == "可接受的年利率需不低于3.50%。"
 
