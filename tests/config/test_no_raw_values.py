@@ -243,6 +243,13 @@ def world(enterprise_member, enterprise, officer_user, institution, finance_user
         "office:verification_detail": {"pk": enterprise.pk},
         "office:project_key_flag": {"pk": project.pk},
         "office:product_review": {"pk": submitted.pk},
+        "enterprises:need_matches": {"pk": signed_need.pk},
+        "enterprises:need_reply": {"pk": need.pk, "lead_pk": open_lead.pk},
+        "banks:agreement_correction_request": {"pk": lead.pk},
+        # POST-only doors: a GET is refused, nothing to scan.
+        "office:agreement_correction_decide": {"pk": lead.pk},
+        # Django's reset page for a link that is not valid (an invalid-link message).
+        "accounts:password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
         # The same page in another state: the open lead, the need still being worked.
         "_extra": [
             ("banks:lead_detail", {"pk": open_lead.pk}),
