@@ -8,7 +8,7 @@ comma := ,
 EXTRAS := dev$(if $(findstring postgres,$(DATABASE_URL)),$(comma)postgres)
 STAMP := $(VENV)/.installed-$(subst $(comma),-,$(EXTRAS))
 
-.PHONY: run test lint install migrate seed messages clean
+.PHONY: run test lint check install migrate seed messages clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,11 @@ run: seed
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# The quick checks a developer runs before committing (make test runs them too, as tests).
+check: lint
+	DJANGO_DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/lint-imports
 
 test: install
 	$(VENV)/bin/ruff check .

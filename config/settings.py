@@ -4,11 +4,13 @@ Production differs from development only by environment variables (see README). 
 the portal runs on a SQLite file and a file-system Celery broker under ``var/``.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -20,8 +22,16 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 if DEBUG:
     SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="insecure-development-key-not-for-production")
-else:
+elif "DJANGO_SECRET_KEY" in os.environ:
     SECRET_KEY = env.str("DJANGO_SECRET_KEY")
+else:
+    # Production is the default for every command (issue 9, item 15), so a developer's plain
+    # `python manage.py makemigrations --check` lands here too: say both ways out.
+    raise ImproperlyConfigured(
+        "Set the DJANGO_SECRET_KEY environment variable (production), or DJANGO_DEBUG=1 on a "
+        "development machine, e.g. `DJANGO_DEBUG=1 python manage.py makemigrations --check` "
+        "or `make check`."
+    )
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
