@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from banks.models import Officer
 from core.forms import CodeField, DatePicker, PortalFormMixin, WanField
-from meetings.models import Meeting
+from meetings.models import Meeting, SubVenue
 
 from .models import AgreementCorrection, Lead, LoanAgreement
 
@@ -72,7 +72,18 @@ class SignForm(PortalFormMixin, forms.ModelForm):
 
     class Meta:
         model = LoanAgreement
-        fields = ["amount", "rate", "term_months", "signed_on", "contract_number", "meeting"]
+        fields = [
+            "amount",
+            "rate",
+            "term_months",
+            "signed_on",
+            "contract_number",
+            "purpose",
+            "security",
+            "first_loan",
+            "meeting",
+            "sub_venue",
+        ]
         widgets = {"signed_on": DatePicker()}
         labels = {"rate": _("Annual rate (%)"), "term_months": _("Term (months)")}
         field_classes = {"contract_number": CodeField}
@@ -83,7 +94,24 @@ class SignForm(PortalFormMixin, forms.ModelForm):
             status=Meeting.Status.CANCELLED
         ).order_by("-starts_at")
         self.fields["meeting"].required = False
+        self.fields["sub_venue"].queryset = SubVenue.objects.filter(
+            meeting__in=self.fields["meeting"].queryset
+        ).select_related("meeting")
+        self.fields["sub_venue"].required = False
+        self.fields["sub_venue"].label_from_instance = lambda venue: f"{venue.meeting} · {venue}"
         self.fields["signed_on"].initial = timezone.localdate()
+        # Preselected with the commonest answer; an omitted value takes the model's default.
+        for name in ("purpose", "security"):
+            field = self.fields[name]
+            field.required = False
+            field.initial = LoanAgreement._meta.get_field(name).default
+            field.choices = [c for c in field.choices if c[0]]
+
+    def clean_purpose(self):
+        return self.cleaned_data["purpose"] or LoanAgreement.Purpose.NEW
+
+    def clean_security(self):
+        return self.cleaned_data["security"] or LoanAgreement.Security.CREDIT
 
     def _post_clean(self):
         # The agreement is built by the signing service, which checks the contract number.

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from banks.models import Institution, LoanProduct, Officer
 from core.workflow import TransitionMap
 from enterprises.models import FinancingNeed
-from meetings.models import Meeting
+from meetings.models import Meeting, SubVenue
 
 
 class Lead(models.Model):
@@ -162,6 +162,17 @@ AGREEMENT_MIN_TERM, AGREEMENT_MAX_TERM = 1, 360
 class LoanAgreement(models.Model):
     """A signed loan (签约): the outcome the finance office counts, unless voided."""
 
+    class Purpose(models.TextChoices):
+        NEW = "new", _("New loan")
+        RENEWAL = "renewal", _("Renewal")
+        RENEWAL_NO_PRINCIPAL = "renewal_no_principal", _("Renewal without repaying principal")
+
+    class Security(models.TextChoices):
+        CREDIT = "credit", _("Credit (unsecured)")
+        GUARANTEE = "guarantee", _("Guarantee")
+        MORTGAGE = "mortgage", _("Mortgage")
+        PLEDGE = "pledge", _("Pledge")
+
     lead = models.OneToOneField(
         Lead, on_delete=models.PROTECT, related_name="agreement", verbose_name=_("lead")
     )
@@ -203,6 +214,25 @@ class LoanAgreement(models.Model):
         related_name="agreements",
         verbose_name=_("signed at meeting"),
     )
+    sub_venue = models.ForeignKey(
+        SubVenue,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="agreements",
+        verbose_name=_("venue"),
+    )
+    purpose = models.CharField(
+        _("loan kind"), max_length=30, choices=Purpose.choices, default=Purpose.NEW
+    )
+    security = models.CharField(
+        _("security"), max_length=20, choices=Security.choices, default=Security.CREDIT
+    )
+    first_loan = models.BooleanField(
+        _("first bank loan of the enterprise (首贷)"),
+        default=False,
+        help_text=_("Tick when the enterprise has never borrowed from a bank before."),
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -228,6 +258,42 @@ class LoanAgreement(models.Model):
 
     def __str__(self):
         return self.contract_number
+
+
+class Disbursement(models.Model):
+    """Money actually paid out (放款) under a signed agreement; an agreement may pay out in parts."""
+
+    agreement = models.ForeignKey(
+        LoanAgreement,
+        on_delete=models.PROTECT,
+        related_name="disbursements",
+        verbose_name=_("agreement"),
+    )
+    amount = models.DecimalField(
+        _("amount (yuan)"),
+        max_digits=AGREEMENT_AMOUNT_DIGITS,
+        decimal_places=AGREEMENT_AMOUNT_PLACES,
+        validators=[MinValueValidator(AGREEMENT_MIN_AMOUNT)],
+    )
+    disbursed_on = models.DateField(_("disbursed on"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-disbursed_on", "-id"]
+        verbose_name = _("disbursement")
+        verbose_name_plural = _("disbursements")
+        indexes = [models.Index(fields=["agreement", "disbursed_on"])]
+
+    def __str__(self):
+        return f"{self.agreement} · {self.disbursed_on}"
 
 
 class AgreementCorrection(models.Model):

@@ -32,7 +32,7 @@ from enterprises.models import OPEN_NEED_STATUSES, FinancingNeed
 from enterprises.selectors import institution_may_see_need
 from enterprises.services import financing_need_transition, need_member_check
 from matchmaking.rules import DEFAULT_RESPONSE_RATE
-from meetings.models import Meeting
+from meetings.models import Meeting, SubVenue
 
 from . import tasks
 from .models import (
@@ -543,6 +543,10 @@ def loan_agreement_sign(
     signed_on: dt.date,
     contract_number: str,
     meeting: Meeting | None = None,
+    sub_venue: SubVenue | None = None,
+    purpose: str = LoanAgreement.Purpose.NEW,
+    security: str = LoanAgreement.Security.CREDIT,
+    first_loan: bool = False,
     confirmed_large_amount: bool = False,
 ) -> LoanAgreement:
     """Record the signed loan. Safe under concurrency: the need, then the lead, are locked, so
@@ -573,6 +577,14 @@ def loan_agreement_sign(
         institution_id=lead.institution_id, contract_number=contract_number
     ).exists():
         errors["contract_number"] = _("This contract number is already recorded.")
+    if purpose not in LoanAgreement.Purpose.values:
+        errors["purpose"] = _("Choose the kind of loan.")
+    if security not in LoanAgreement.Security.values:
+        errors["security"] = _("Choose how the loan is secured.")
+    if sub_venue is not None and (meeting is None or sub_venue.meeting_id != meeting.pk):
+        errors["sub_venue"] = _("This venue belongs to another meeting.")
+    if meeting is not None and meeting.status == Meeting.Status.CANCELLED:
+        errors["meeting"] = _("This meeting was cancelled.")
     _raise_first(errors)
     if not confirmed_large_amount and agreement_amount_is_large(
         lead=lead, need=need, amount=amount
@@ -599,6 +611,10 @@ def loan_agreement_sign(
         signed_on=signed_on,
         contract_number=contract_number,
         meeting=meeting,
+        sub_venue=sub_venue,
+        purpose=purpose,
+        security=security,
+        first_loan=first_loan,
         recorded_by=officer.user,
     )
     audit_record(

@@ -96,3 +96,31 @@ class MeetingInvitation(models.Model):
 
     def __str__(self):
         return f"{self.meeting} · {self.user}"
+
+
+class SubVenue(models.Model):
+    """A venue of a meeting (主会场 / 分会场, e.g. one per town), with its own capacity and its own
+    signing totals."""
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="sub_venues", verbose_name=_("meeting")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    is_main = models.BooleanField(_("main venue"), default=False)
+    location = models.CharField(_("location"), max_length=200, blank=True)
+    capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["meeting", "position", "id"]
+        verbose_name = _("venue")
+        verbose_name_plural = _("venues")
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "name"], name="venue_name_per_meeting"),
+            models.UniqueConstraint(
+                fields=["meeting"], condition=Q(is_main=True), name="one_main_venue_per_meeting"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
