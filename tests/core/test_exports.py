@@ -26,7 +26,8 @@ ROWS = [
 def _body(response):
     if response.streaming:
         return b"".join(
-            part if isinstance(part, bytes) else part.encode() for part in response.streaming_content
+            part if isinstance(part, bytes) else part.encode()
+            for part in response.streaming_content
         )
     return response.content
 
@@ -39,7 +40,7 @@ def test_xlsx_has_title_header_and_wan_values():
     sheet = load_workbook(io.BytesIO(_body(response))).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "机构排行"
-    assert rows[2][:2] == ("Institution", "Signed (ten-thousand yuan)")
+    assert rows[2][:2] == ("Institution", "Signed（万元）")
     assert rows[3][:3] == ("工行清溪支行", 7480.0, 12)
     assert rows[4][1] == 0.12
     assert sheet.cell(row=4, column=2).number_format == '#,##0.00"万元"'
@@ -50,7 +51,7 @@ def test_xlsx_has_title_header_and_wan_values():
 def test_csv_starts_with_bom_and_writes_wan():
     response = export_response("csv", filename="x", title="t", columns=COLUMNS, rows=ROWS)
     text = _body(response).decode("utf-8")
-    assert text.startswith("\ufeffInstitution,Signed (ten-thousand yuan),Count,Share,Day")
+    assert text.startswith("\ufeffInstitution,Signed（万元）,Count,Share,Day")
     lines = text.splitlines()
     assert lines[1] == "工行清溪支行,7480.00,12,25.0%,2022-06-30"
     assert lines[2] == "农行清溪支行,0.12,1,,"
