@@ -15,9 +15,12 @@ from banks import urls as bank_urls
 from banks.views import catalogue
 from enterprises import urls as enterprise_urls
 from leads import urls as lead_urls
+from meetings import urls as meeting_urls
+from office import urls as office_urls
 
 enterprise_area = [*enterprise_urls.urlpatterns, *lead_urls.enterprise_urlpatterns]
 bank_area = [*lead_urls.officer_urlpatterns, *bank_urls.urlpatterns]
+office_area = [*office_urls.urlpatterns, *meeting_urls.office_urlpatterns]
 
 
 class FaviconRedirect(RedirectView):
@@ -36,7 +39,8 @@ urlpatterns = [
     path("enterprise/", include((enterprise_area, "enterprises"))),
     path("bank/", include((bank_area, "banks"))),
     path("catalogue/", catalogue, name="catalogue"),
-    path("office/", include("office.urls")),
+    path("office/", include((office_area, "office"))),
+    path("meetings/", include((meeting_urls.urlpatterns, "meetings"))),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
     # Browsers ask for /favicon.ico on every page, whatever the page links to.

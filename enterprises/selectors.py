@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from .models import (
@@ -53,6 +53,24 @@ def institution_may_see_need(*, need: FinancingNeed, institution_id: int) -> boo
     if need.visibility == FinancingNeed.Visibility.CHOSEN:
         return need.allowed_institutions.filter(pk=institution_id).exists()
     return True
+
+
+def needs_visible_to_institution(*, need_ids, institution_id: int) -> set[int]:
+    """Which of ``need_ids`` the institution may see: ``institution_may_see_need`` for many needs
+    in two queries."""
+    need_ids = list(need_ids)
+    revoked = NeedAccessRevocation.objects.filter(
+        need_id__in=need_ids, institution_id=institution_id
+    ).values_list("need_id", flat=True)
+    return set(
+        FinancingNeed.objects.filter(pk__in=need_ids)
+        .exclude(pk__in=revoked)
+        .filter(
+            ~Q(visibility=FinancingNeed.Visibility.CHOSEN)
+            | Q(allowed_institutions__pk=institution_id)
+        )
+        .values_list("pk", flat=True)
+    )
 
 
 def pending_verifications() -> QuerySet[Enterprise]:

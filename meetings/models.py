@@ -3,16 +3,90 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+
+
+class MeetingKind(models.TextChoices):
+    MATCHMAKING = "matchmaking", _("Matchmaking meeting")
+    SYMPOSIUM = "symposium", _("Symposium")
+    BREAKFAST = "breakfast", _("Entrepreneurs' breakfast meeting")
+    BANK_EVENT = "bank_event", _("Bank-specific event")
+
+
+class MeetingSeries(models.Model):
+    """A regular meeting (e.g. the quarterly 座谈会): a rule that generates ``Meeting`` rows up to a
+    horizon. Each generated occurrence remembers the date the rule gave it (``series_slot``), so
+    generating again never creates it twice, even after it was moved or cancelled."""
+
+    class Rule(models.TextChoices):
+        MONTHLY = "monthly", _("Monthly, on the same day")
+        QUARTERLY = "quarterly", _("Quarterly, on the same day")
+        EVERY_N_WEEKS = "weeks", _("Every N weeks")
+        FIRST_WORKDAY = "first_workday", _("First working day of each month")
+
+    title = models.CharField(_("title"), max_length=150)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=MeetingKind.choices, default=MeetingKind.MATCHMAKING
+    )
+    institution = models.ForeignKey(
+        "banks.Institution",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("institution (bank-specific events)"),
+    )
+    rule = models.CharField(_("repeats"), max_length=20, choices=Rule.choices)
+    interval_weeks = models.PositiveSmallIntegerField(
+        _("every how many weeks"), null=True, blank=True
+    )
+    first_date = models.DateField(_("first date"))
+    start_time = models.TimeField(_("start time"))
+    duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"))
+    generate_until = models.DateField(_("generate occurrences until"))
+    location = models.CharField(_("place"), max_length=200, blank=True)
+    online_link = models.URLField(_("online link"), blank=True)
+    organiser_department = models.CharField(
+        _("organising department"), max_length=30, choices=User.Department.choices, blank=True
+    )
+    agenda = models.TextField(_("agenda"), blank=True)
+    capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
+    organizer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organizer"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("meeting series")
+        verbose_name_plural = _("meeting series")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(rule="weeks") | Q(interval_weeks__gte=1),
+                name="series_weeks_has_interval",
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("office:series_detail", args=[self.pk])
 
 
 class Meeting(models.Model):
     """A government-bank-enterprise matchmaking meeting (政银企对接会 / 座谈会)."""
 
-    class Kind(models.TextChoices):
-        MATCHMAKING = "matchmaking", _("Matchmaking meeting")
-        SYMPOSIUM = "symposium", _("Symposium")
-        BREAKFAST = "breakfast", _("Entrepreneurs' breakfast meeting")
+    Kind = MeetingKind
 
     class Status(models.TextChoices):
         SCHEDULED = "scheduled", _("Scheduled")
@@ -31,8 +105,41 @@ class Meeting(models.Model):
     )
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
-    location = models.CharField(_("location"), max_length=200)
+    location = models.CharField(_("location"), max_length=200, blank=True)
+    online_link = models.URLField(_("online link"), blank=True)
+    institution = models.ForeignKey(
+        "banks.Institution",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="bank_events",
+        verbose_name=_("institution (bank-specific events)"),
+    )
+    organiser_department = models.CharField(
+        _("organising department"), max_length=30, choices=User.Department.choices, blank=True
+    )
+    capacity = models.PositiveIntegerField(
+        _("capacity"), null=True, blank=True, help_text=_("Leave empty for no limit.")
+    )
     agenda = models.TextField(_("agenda"), blank=True)
+    series = models.ForeignKey(
+        MeetingSeries,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="occurrences",
+        verbose_name=_("series"),
+    )
+    series_slot = models.DateField(
+        _("date given by the series"),
+        null=True,
+        blank=True,
+        help_text=_("The date the series rule gave this occurrence, before any change."),
+    )
+    # Raised on every change invitees must hear about (iCalendar SEQUENCE for updates).
+    sequence = models.PositiveIntegerField(_("revision"), default=0)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancel_reason = models.CharField(_("reason for cancelling"), max_length=200, blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.SCHEDULED
     )
@@ -56,11 +163,27 @@ class Meeting(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_at__gte=models.F("starts_at")), name="meeting_ends_after_start"
-            )
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="bank_event") | Q(institution__isnull=False),
+                name="bank_event_names_its_institution",
+            ),
+            models.UniqueConstraint(
+                fields=["series", "series_slot"],
+                condition=Q(series__isnull=False),
+                name="one_occurrence_per_series_slot",
+            ),
         ]
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self):
+        return reverse("office:meeting_detail", args=[self.pk])
+
+    @property
+    def is_open_for_answers(self) -> bool:
+        return self.status == self.Status.SCHEDULED and self.ends_at > timezone.now()
 
 
 class MeetingInvitation(models.Model):
@@ -70,6 +193,7 @@ class MeetingInvitation(models.Model):
         PENDING = "pending", _("No answer yet")
         ACCEPTED = "accepted", _("Accepted")
         DECLINED = "declined", _("Declined")
+        WAITLISTED = "waitlisted", _("On the waiting list")
 
     meeting = models.ForeignKey(
         Meeting, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("meeting")
@@ -84,6 +208,41 @@ class MeetingInvitation(models.Model):
         _("response"), max_length=10, choices=Response.choices, default=Response.PENDING
     )
     responded_at = models.DateTimeField(_("responded at"), null=True, blank=True)
+    via_institution = models.ForeignKey(
+        "banks.Institution",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("invited as officer of"),
+    )
+    via_enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("invited as member of"),
+    )
+    sub_venue = models.ForeignKey(
+        "SubVenue",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="invitations",
+        verbose_name=_("venue"),
+    )
+    substitute_name = models.CharField(_("substitute attending instead"), max_length=50, blank=True)
+    # Order of joining the waiting list (lower moves up first); empty when not waiting.
+    waitlist_position = models.PositiveIntegerField(_("waiting-list number"), null=True, blank=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
     reminder_sent_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
     created_at = models.DateTimeField(_("invited at"), auto_now_add=True)
 
@@ -91,8 +250,13 @@ class MeetingInvitation(models.Model):
         verbose_name = _("meeting invitation")
         verbose_name_plural = _("meeting invitations")
         constraints = [
-            models.UniqueConstraint(fields=["meeting", "user"], name="one_invitation_per_person")
+            models.UniqueConstraint(fields=["meeting", "user"], name="one_invitation_per_person"),
+            models.CheckConstraint(
+                condition=Q(waitlist_position__isnull=True) | Q(response="waitlisted"),
+                name="only_waiting_invitees_have_a_position",
+            ),
         ]
+        indexes = [models.Index(fields=["meeting", "response"])]
 
     def __str__(self):
         return f"{self.meeting} · {self.user}"
@@ -124,3 +288,104 @@ class SubVenue(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class PresentedItem(models.Model):
+    """A financing need or a key project presented at a meeting (推介清单)."""
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="presented_items", verbose_name=_("meeting")
+    )
+    need = models.ForeignKey(
+        "enterprises.FinancingNeed",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("financing need"),
+    )
+    project = models.ForeignKey(
+        "enterprises.Project",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("project"),
+    )
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("added by"),
+    )
+    added_at = models.DateTimeField(_("added at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["meeting", "position", "id"]
+        verbose_name = _("presented item")
+        verbose_name_plural = _("presented items")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(need__isnull=False, project__isnull=True)
+                | Q(need__isnull=True, project__isnull=False),
+                name="presented_item_is_a_need_or_a_project",
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "need"], name="need_presented_once_per_meeting"
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "project"], name="project_presented_once_per_meeting"
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.need or self.project)
+
+    @property
+    def enterprise_id(self) -> int:
+        return (self.need or self.project).enterprise_id
+
+
+class TalkInterest(models.Model):
+    """An institution's mark "we will talk to this enterprise at the meeting"; the 1:1 talk
+    scheduler reads these."""
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="talk_interests", verbose_name=_("meeting")
+    )
+    institution = models.ForeignKey(
+        "banks.Institution",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("institution"),
+    )
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("enterprise"),
+    )
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("marked by"),
+    )
+    created_at = models.DateTimeField(_("marked at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["meeting", "institution", "created_at"]
+        verbose_name = _("talk interest")
+        verbose_name_plural = _("talk interests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "institution", "enterprise"],
+                name="one_talk_interest_per_pair",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.institution} → {self.enterprise}"
