@@ -555,7 +555,7 @@ def _promote_waiting(meeting: Meeting) -> list[MeetingInvitation]:
     same free seat away."""
     promoted = []
     waiting = (
-        meeting.invitations.select_for_update()
+        meeting.invitations.select_for_update(of=("self",))
         .filter(response=Response.WAITLISTED)
         .select_related("sub_venue", "user")
         .order_by("waitlist_position", "pk")

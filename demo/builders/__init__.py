@@ -47,11 +47,11 @@ def build_demo_district(*, today: dt.date | None = None) -> dict[str, int]:
     projects = build_projects(enterprises, rng)
     build_2022_meeting(enterprises, institutions, officers, finance, rng)
     build_open_needs(enterprises, projects, demo_user, rng)
-    schedule_next_meeting(finance, today)
     # Match the open needs against the published products and hand out the leads, with each
     # institution's response record as hourly beat would have stored it.
     institution_response_rates_refresh()
     recompute_all()
+    schedule_next_meeting(finance, institutions, enterprises, today)
     return {
         "enterprises": Enterprise.objects.count(),
         "institutions": Institution.objects.count(),

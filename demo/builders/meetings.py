@@ -3,16 +3,25 @@
 import datetime as dt
 from decimal import Decimal
 
+from accounts.models import User
 from core.audit import audit_record
 from core.money import WAN
 from core.reference import Collateral
 from core.workdays import working_day_deadline
-from demo.data import DISTRICT, ON_SITE_AGREEMENTS_WAN, ON_SITE_TOTAL, PURPOSES
-from enterprises.models import FinancingNeed
+from demo.data import DEMO_LOGINS, DISTRICT, ON_SITE_AGREEMENTS_WAN, ON_SITE_TOTAL, PURPOSES
+from enterprises.models import OPEN_NEED_STATUSES, FinancingNeed, Project
 from leads.models import Lead, LoanAgreement
-from meetings.models import Meeting
+from meetings import services as meeting_services
+from meetings.models import Meeting, MeetingSeries
+from meetings.selectors import presented_list_for_institution
 
 from .accounts import tz
+
+# The quarterly 座谈会: seats in the hall, enterprises invited, needs and projects on the list.
+DEMO_CAPACITY = 45
+INVITED_ENTERPRISES = 12
+PRESENTED_NEEDS = 6
+PRESENTED_PROJECTS = 2
 
 
 def build_2022_meeting(enterprises, institutions, officers, finance, rng):
@@ -106,25 +115,90 @@ def build_2022_meeting(enterprises, institutions, officers, finance, rng):
         )
 
 
-def schedule_next_meeting(finance, today: dt.date):
-    """The next regular (quarterly) meeting: the third Thursday of the coming quarter's middle month."""
+def schedule_next_meeting(finance, institutions, enterprises, today: dt.date):
+    """The regular quarterly 座谈会 as a series: its next occurrence on the third Thursday of the
+    coming quarter's middle month, then every quarter for a year. The next one has its venues,
+    invitations (some answered, the demo logins' still open), and its list of needs and key
+    projects presented, with one institution's "will talk" mark."""
     zone = tz()
     quarter = (today.month - 1) // 3 + 1
     year, next_quarter = (today.year + 1, 1) if quarter == 4 else (today.year, quarter + 1)
-    title = f"{year}年第{'一二三四'[next_quarter - 1]}季度政银企座谈会"
-    if Meeting.objects.filter(title=title).exists():
+    title = "政银企座谈会（季度例会）"
+    if MeetingSeries.objects.filter(title=title).exists():
         return
     month = (next_quarter - 1) * 3 + 2
     first = dt.date(year, month, 1)
     third_thursday = first + dt.timedelta(days=(3 - first.weekday()) % 7 + 14)
-    Meeting.objects.create(
+    series = meeting_services.series_create(
+        actor=finance,
         title=title,
         kind=Meeting.Kind.SYMPOSIUM,
-        starts_at=dt.datetime.combine(third_thursday, dt.time(9, 30), tzinfo=zone),
-        ends_at=dt.datetime.combine(third_thursday, dt.time(11, 30), tzinfo=zone),
+        rule=MeetingSeries.Rule.QUARTERLY,
+        first_date=third_thursday,
+        start_time=dt.time(9, 30),
+        duration_minutes=120,
+        generate_until=third_thursday + dt.timedelta(days=300),
         location=f"{DISTRICT}金融服务中心一楼会议室",
         agenda="一、通报融资需求对接进展；二、金融机构发布新产品；三、现场对接签约。",
-        status=Meeting.Status.SCHEDULED,
-        recurrence=Meeting.Recurrence.QUARTERLY,
-        organizer=finance,
+        capacity=DEMO_CAPACITY,
     )
+    meeting = series.occurrences.order_by("starts_at").first()
+    meeting.title = f"{year}年第{'一二三四'[next_quarter - 1]}季度政银企座谈会"
+    meeting.save(update_fields=["title"])
+    assert meeting.starts_at.astimezone(zone).date() == third_thursday
+    meeting_services.venue_save(
+        meeting=meeting, actor=finance, name="主会场", is_main=True, capacity=30, position=0
+    )
+    meeting_services.venue_save(
+        meeting=meeting,
+        actor=finance,
+        name="分会场（工业园区）",
+        location=f"{DISTRICT}工业园区管委会二楼",
+        capacity=DEMO_CAPACITY - 30,
+        position=1,
+    )
+    with_needs = [e for e in enterprises if e.needs.filter(status__in=OPEN_NEED_STATUSES).exists()]
+    bureau = User.objects.filter(role=User.Role.GOVERNMENT).exclude(pk=finance.pk)
+    meeting_services.meeting_invite(
+        meeting=meeting,
+        actor=finance,
+        institutions=institutions,
+        enterprises=with_needs[:INVITED_ENTERPRISES],
+        government_users=list(bureau),
+    )
+    # Some answers are in; the demo logins' invitations stay open so they can answer themselves.
+    demo_usernames = {login.username for login in DEMO_LOGINS}
+    invitations = list(
+        meeting.invitations.exclude(user__username__in=demo_usernames)
+        .select_related("user")
+        .order_by("user__username")
+    )
+    for index, invitation in enumerate(invitations):
+        if index % 2 == 0:
+            meeting_services.invitation_respond(
+                invitation=invitation, by=invitation.user, attend=True
+            )
+        elif index % 5 == 1:
+            meeting_services.invitation_respond(
+                invitation=invitation,
+                by=invitation.user,
+                attend=False,
+                substitute_name="王副行长" if invitation.via_institution_id else "",
+            )
+    for need in FinancingNeed.objects.filter(
+        enterprise__in=with_needs[:INVITED_ENTERPRISES], status__in=OPEN_NEED_STATUSES
+    ).order_by("pk")[:PRESENTED_NEEDS]:
+        meeting_services.presented_item_add(meeting=meeting, actor=finance, need=need)
+    for project in Project.objects.filter(is_key_project=True, archived_at__isnull=True).order_by(
+        "pk"
+    )[:PRESENTED_PROJECTS]:
+        meeting_services.presented_item_add(meeting=meeting, actor=finance, project=project)
+    second_bank = institutions[1].officers.filter(is_active=True).first()
+    visible = presented_list_for_institution(meeting=meeting, institution=institutions[1])
+    if visible and second_bank is not None:
+        meeting_services.talk_interest_set(
+            meeting=meeting,
+            enterprise_id=visible[0].enterprise.pk,
+            actor=second_bank.user,
+            interested=True,
+        )

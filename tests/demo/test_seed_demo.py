@@ -52,6 +52,14 @@ def test_demo_district_has_every_size_class_and_valid_codes():
         validate_uscc(code)
 
 
-def test_the_next_regular_meeting_is_scheduled():
+def test_the_next_regular_meeting_is_scheduled_with_some_answers():
     call_command("seed_demo", stdout=StringIO())
-    assert Meeting.objects.filter(status=Meeting.Status.SCHEDULED).count() == 1
+    scheduled = Meeting.objects.filter(status=Meeting.Status.SCHEDULED).order_by("starts_at")
+    # One quarterly series, generated about a year ahead.
+    assert scheduled.count() == 4
+    assert {m.series.rule for m in scheduled} == {"quarterly"}
+    nxt = scheduled.first()
+    assert nxt.title.endswith("季度政银企座谈会")
+    answers = set(nxt.invitations.values_list("response", flat=True))
+    assert {"accepted", "declined", "pending"} <= answers
+    assert nxt.presented_items.count() > 0
