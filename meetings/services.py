@@ -19,11 +19,13 @@ from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Notice, User
 from accounts.services import notices_send
 from banks.models import Institution, Officer
 from core.audit import audit_record, audit_record_many
+from core.models import AuditEvent
 from core.errors import ServiceError
 from enterprises.models import (
     OPEN_NEED_STATUSES,
@@ -51,6 +53,8 @@ MAX_HORIZON = dt.timedelta(days=2 * 366)
 RSVP_LINK_MAX_AGE = dt.timedelta(days=30)
 RSVP_LINK_SALT = "meetings.rsvp"
 
+Action = AuditEvent.Action
+
 Response = MeetingInvitation.Response
 
 # Fields an organiser may change on an occurrence (and, for "this and the following", on the series).
@@ -66,6 +70,12 @@ EDITABLE_FIELDS = (
 )
 # Changes invitees must hear about; an organiser's department or the capacity are internal.
 VISIBLE_FIELDS = {"title", "location", "online_link", "agenda", "kind", "institution"}
+
+
+_CHANGE_NOTES = {
+    MEETING_RESCHEDULED: gettext_lazy("time changed"),
+    MEETING_UPDATED: gettext_lazy("details changed"),
+}
 
 
 def _local(value: dt.datetime) -> dt.datetime:
@@ -139,7 +149,7 @@ def meeting_create(
         capacity=capacity,
         organizer=actor,
     )
-    audit_record(obj=meeting, action="create", actor=actor, to_state=meeting.status)
+    audit_record(obj=meeting, action=Action.CREATED, actor=actor, to_state=meeting.status)
     return meeting
 
 
@@ -188,7 +198,7 @@ def series_create(
         capacity=capacity,
         organizer=actor,
     )
-    audit_record(obj=series, action="create", actor=actor, note=series.get_rule_display())
+    audit_record(obj=series, action=Action.CREATED, actor=actor, note=series.get_rule_display())
     series_generate(series=series, actor=actor, until=generate_until)
     return series
 
@@ -249,7 +259,7 @@ def series_generate(*, series: MeetingSeries, actor: User | None, until: dt.date
     if until > series.generate_until:
         series.generate_until = until
         series.save(update_fields=["generate_until"])
-    audit_record_many(objs=created, action="create", actor=actor, to_state="scheduled")
+    audit_record_many(objs=created, action=Action.CREATED, actor=actor, to_state="scheduled")
     return created
 
 
@@ -321,7 +331,9 @@ def meeting_update(
         series.start_time = _local(starts_at).time().replace(tzinfo=None)
         series.duration_minutes = max(1, int(duration.total_seconds() // 60))
         series.save()
-        audit_record(obj=series, action="update", actor=actor, note=_("this and the following"))
+        audit_record(
+            obj=series, action=Action.CHANGED, actor=actor, note=_("this and the following")
+        )
     else:
         targets = [meeting]
     changed = []
@@ -330,7 +342,9 @@ def meeting_update(
         kind = _apply(target, dict(changes), new_start, new_start + duration)
         target.save()
         changed.append(target)
-        audit_record(obj=target, action="update", actor=actor, note=kind or "")
+        audit_record(
+            obj=target, action=Action.CHANGED, actor=actor, note=str(_CHANGE_NOTES.get(kind, ""))
+        )
         if kind is not None:
             _announce(target, kind)
         _promote_waiting(target)
@@ -350,7 +364,7 @@ def meeting_cancel(*, meeting: Meeting, actor: User, reason: str = "") -> Meetin
     meeting.save(update_fields=["status", "cancelled_at", "cancel_reason", "sequence"])
     audit_record(
         obj=meeting,
-        action="status",
+        action=Action.STATUS,
         actor=actor,
         from_state=Meeting.Status.SCHEDULED,
         to_state=Meeting.Status.CANCELLED,
@@ -396,7 +410,9 @@ def venue_save(
     venue.name, venue.is_main, venue.location = name, is_main, location
     venue.capacity, venue.position = capacity, position
     venue.save()
-    audit_record(obj=venue, action="create" if created else "update", actor=actor, thread=meeting)
+    audit_record(
+        obj=venue, action=Action.CREATED if created else Action.CHANGED, actor=actor, thread=meeting
+    )
     _promote_waiting(meeting)
     return venue
 
@@ -406,7 +422,7 @@ def venue_delete(*, venue: SubVenue, actor: User) -> None:
     _require_organiser(actor)
     meeting = Meeting.objects.select_for_update().get(pk=venue.meeting_id)
     _require_editable(meeting)
-    audit_record(obj=venue, action="delete", actor=actor, thread=meeting)
+    audit_record(obj=venue, action=Action.CHANGED, actor=actor, thread=meeting, note=_("removed"))
     venue.delete()
     _promote_waiting(meeting)
 
@@ -515,7 +531,7 @@ def meeting_invite(
         new = list(
             MeetingInvitation.objects.filter(pk__in=[i.pk for i in new]).select_related("user")
         )
-        audit_record_many(objs=new, action="invite", actor=actor, thread_of=lambda i: meeting)
+        audit_record_many(objs=new, action=Action.CREATED, actor=actor, thread_of=lambda i: meeting)
         notices_send(notices=list(_invitation_notices(new, meeting)))
     return new
 
@@ -524,7 +540,9 @@ def meeting_invite(
 def invitation_withdraw(*, invitation: MeetingInvitation, actor: User) -> None:
     _require_organiser(actor)
     meeting = Meeting.objects.select_for_update().get(pk=invitation.meeting_id)
-    audit_record(obj=invitation, action="delete", actor=actor, thread=meeting)
+    audit_record(
+        obj=invitation, action=Action.CHANGED, actor=actor, thread=meeting, note=_("removed")
+    )
     invitation.delete()
     _promote_waiting(meeting)
 
@@ -570,7 +588,7 @@ def _promote_waiting(meeting: Meeting) -> list[MeetingInvitation]:
         invitation.save(update_fields=["response", "waitlist_position"])
         audit_record(
             obj=invitation,
-            action="status",
+            action=Action.STATUS,
             from_state=Response.WAITLISTED,
             to_state=Response.ACCEPTED,
             note=_("moved up from the waiting list"),
@@ -638,7 +656,7 @@ def invitation_respond(
     invitation.save()
     audit_record(
         obj=invitation,
-        action="answer",
+        action=Action.STATUS,
         actor=by or invitation.user,
         from_state=previous,
         to_state=invitation.response,
@@ -685,14 +703,16 @@ def presented_item_add(
         position=0 if last is None else last + 1,
         added_by=actor,
     )
-    audit_record(obj=item, action="create", actor=actor, thread=meeting)
+    audit_record(obj=item, action=Action.CREATED, actor=actor, thread=meeting)
     return item
 
 
 @transaction.atomic
 def presented_item_remove(*, item: PresentedItem, actor: User) -> None:
     _require_organiser(actor)
-    audit_record(obj=item, action="delete", actor=actor, thread=item.meeting)
+    audit_record(
+        obj=item, action=Action.CHANGED, actor=actor, thread=item.meeting, note=_("removed")
+    )
     item.delete()
 
 
@@ -718,10 +738,12 @@ def talk_interest_set(
         existing = TalkInterest.objects.create(
             meeting=meeting, institution=institution, enterprise_id=enterprise_id, marked_by=actor
         )
-        audit_record(obj=existing, action="create", actor=actor, thread=meeting)
+        audit_record(obj=existing, action=Action.CREATED, actor=actor, thread=meeting)
         return existing
     if not interested and existing is not None:
-        audit_record(obj=existing, action="delete", actor=actor, thread=meeting)
+        audit_record(
+            obj=existing, action=Action.CHANGED, actor=actor, thread=meeting, note=_("removed")
+        )
         existing.delete()
         return None
     return existing
