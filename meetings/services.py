@@ -25,8 +25,8 @@ from accounts.models import Notice, User
 from accounts.services import notices_send
 from banks.models import Institution, Officer
 from core.audit import audit_record, audit_record_many
-from core.models import AuditEvent
 from core.errors import ServiceError
+from core.models import AuditEvent
 from enterprises.models import (
     OPEN_NEED_STATUSES,
     Enterprise,

@@ -35,17 +35,17 @@ def heard():
 
 
 def _monthly(actor, **overrides):
-    fields = dict(
-        actor=actor,
-        title="月度早餐会",
-        kind="breakfast",
-        rule="monthly",
-        first_date=D(2030, 1, 15),
-        start_time=dt.time(9, 30),
-        duration_minutes=90,
-        generate_until=D(2030, 6, 30),
-        location="区金融服务中心",
-    )
+    fields = {
+        "actor": actor,
+        "title": "月度早餐会",
+        "kind": "breakfast",
+        "rule": "monthly",
+        "first_date": D(2030, 1, 15),
+        "start_time": dt.time(9, 30),
+        "duration_minutes": 90,
+        "generate_until": D(2030, 6, 30),
+        "location": "区金融服务中心",
+    }
     fields.update(overrides)
     return services.series_create(**fields)
 
