@@ -1,6 +1,7 @@
 """Forms of the meeting pages. They only translate input; the services hold the rules."""
 
 from django import forms
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -28,6 +29,13 @@ class TimePicker(forms.TimeInput):
         super().__init__(attrs=attrs, format="%H:%M")
 
 
+def _https_by_default(field, **kwargs):
+    """Model fields as form fields; a link typed without a scheme is read as https."""
+    if isinstance(field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return field.formfield(**kwargs)
+
+
 def _active_institutions():
     return Institution.objects.filter(is_active=True).order_by("name")
 
@@ -49,6 +57,7 @@ class MeetingForm(PortalFormMixin, forms.ModelForm):
 
     class Meta:
         model = Meeting
+        formfield_callback = _https_by_default
         fields = [
             "title",
             "kind",
@@ -94,6 +103,7 @@ class MeetingForm(PortalFormMixin, forms.ModelForm):
 class SeriesForm(PortalFormMixin, forms.ModelForm):
     class Meta:
         model = MeetingSeries
+        formfield_callback = _https_by_default
         fields = [
             "title",
             "kind",
