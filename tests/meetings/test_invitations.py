@@ -333,7 +333,7 @@ def test_two_people_taking_the_last_seat_at_once_get_one_seat_and_one_wait(finan
         try:
             barrier.wait(timeout=10)
             services.invitation_respond(invitation=invitation, by=invitation.user, attend=True)
-        except Exception as error:  # noqa: BLE001 - reported below
+        except Exception as error:
             errors.append(error)
         finally:
             connection.close()
@@ -365,7 +365,7 @@ def test_two_declines_at_once_move_up_exactly_two_waiting(finance_user):
         try:
             barrier.wait(timeout=10)
             services.invitation_respond(invitation=invitation, by=invitation.user, attend=False)
-        except Exception as error:  # noqa: BLE001
+        except Exception as error:
             errors.append(error)
         finally:
             connection.close()
