@@ -15,11 +15,13 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from accounts.models import User
+from meetings.services import meeting_invite, rsvp_link
 from tests.factories import (
     EnterpriseFactory,
     FinancingNeedFactory,
     LeadFactory,
     LoanProductFactory,
+    MeetingFactory,
     ProjectFactory,
 )
 
@@ -55,7 +57,14 @@ def world(enterprise_member, enterprise, officer_user, institution, finance_user
     project = ProjectFactory(enterprise=enterprise)
     pending = EnterpriseFactory(verification_status="pending", credit_code="91440300708461136T")
     invitation = _officer_invitation(officer_user, institution)
+    meeting = MeetingFactory(capacity=5)
+    [invited] = meeting_invite(meeting=meeting, actor=finance_user, enterprises=[enterprise])
     return {
+        "office:meeting_detail": {"pk": meeting.pk},
+        "office:meeting_edit": {"pk": meeting.pk},
+        "office:meeting_invite": {"pk": meeting.pk},
+        "meetings:detail": {"pk": meeting.pk},
+        "meetings:answer_by_link": {"token": rsvp_link(invited).rsplit("/", 2)[-2]},
         "enterprises:need_detail": {"pk": need.pk},
         "enterprises:need_edit": {"pk": need.pk},
         "enterprises:need_after_declines": {"pk": need.pk},

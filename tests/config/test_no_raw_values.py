@@ -30,6 +30,8 @@ from leads.services import (
     loan_agreement_sign,
 )
 from matchmaking.engine import rescore_need
+from meetings import services as meeting_services
+from meetings.models import MeetingInvitation
 from tests.factories import (
     EnterpriseFactory,
     FinancingNeedFactory,
@@ -216,7 +218,18 @@ def world(enterprise_member, enterprise, officer_user, institution, finance_user
     )
     PortalSettings.objects.get_or_create(pk=1)
     open_lead = Lead.objects.get(need=need, institution=institution)
+    meetings = _meeting_world(
+        finance_user,
+        bureau_user,
+        institution,
+        enterprise,
+        enterprise_member,
+        officer_user,
+        need,
+        project,
+    )
     return {
+        **meetings,
         "enterprises:project_edit": {"pk": project.pk},
         "enterprises:project_archive": {"pk": project.pk},
         "enterprises:need_edit": {"pk": need.pk},
@@ -258,6 +271,67 @@ def world(enterprise_member, enterprise, officer_user, institution, finance_user
     }
 
 
+def _meeting_world(finance, bureau, institution, enterprise, member, officer_user, need, project):
+    """A monthly series with a venue, invitations in every state and a presented list."""
+    project.is_key_project = True
+    project.save(update_fields=["is_key_project"])
+    series = meeting_services.series_create(
+        actor=finance,
+        title="月度政银企早餐会",
+        kind="bank_event",
+        institution=institution,
+        rule="first_workday",
+        first_date=dt.date.today() + dt.timedelta(days=1),
+        start_time=dt.time(8, 0),
+        duration_minutes=90,
+        generate_until=dt.date.today() + dt.timedelta(days=70),
+        location="区金融服务中心",
+        capacity=1,
+    )
+    meeting = series.occurrences.order_by("starts_at").first()
+    venue = meeting_services.venue_save(
+        meeting=meeting, actor=finance, name="主会场", is_main=True, capacity=30
+    )
+    invited = meeting_services.meeting_invite(
+        meeting=meeting,
+        actor=finance,
+        institutions=[institution],
+        enterprises=[enterprise],
+        government_users=[bureau],
+    )
+    answers = {member.pk: False, officer_user.pk: True, bureau.pk: True}
+    for invitation in invited:
+        if invitation.user_id in answers:
+            meeting_services.invitation_respond(
+                invitation=invitation,
+                by=invitation.user,
+                attend=answers[invitation.user_id],
+                substitute_name="李副总",
+            )
+    meeting_services.presented_item_add(meeting=meeting, actor=finance, need=need)
+    item = meeting_services.presented_item_add(meeting=meeting, actor=finance, project=project)
+    meeting_services.talk_interest_set(
+        meeting=meeting, enterprise_id=enterprise.pk, actor=officer_user, interested=True
+    )
+    mine = MeetingInvitation.objects.get(meeting=meeting, user=member)
+    return {
+        "office:series_detail": {"pk": series.pk},
+        "office:meeting_detail": {"pk": meeting.pk},
+        "office:meeting_edit": {"pk": meeting.pk},
+        "office:meeting_invite": {"pk": meeting.pk},
+        "office:meeting_cancel": {"pk": meeting.pk},
+        "office:venue_create": {"pk": meeting.pk},
+        "office:venue_edit": {"pk": meeting.pk, "venue_pk": venue.pk},
+        "office:venue_delete": {"pk": meeting.pk, "venue_pk": venue.pk},
+        "office:invitation_withdraw": {"pk": meeting.pk, "invitation_pk": mine.pk},
+        "office:presented_add": {"pk": meeting.pk},
+        "office:presented_remove": {"pk": meeting.pk, "item_pk": item.pk},
+        "meetings:detail": {"pk": meeting.pk},
+        "meetings:talk_interest": {"pk": meeting.pk, "enterprise_id": enterprise.pk},
+        "meetings:answer_by_link": {"token": meeting_services.rsvp_link(mine).rsplit("/", 2)[-2]},
+    }
+
+
 def _pages_of(url_kwargs):
     pages = []
     for name, pattern in _routed_pages():
@@ -288,15 +362,40 @@ def test_no_page_shows_a_raw_value(persona, world, client, request):
             problems.append(f"{url} ({name}): {found}")
     # The scan must have reached the persona's main pages, or it proves nothing.
     expected = {
-        "anonymous": {"accounts:login", "catalogue", "enterprises:register"},
+        "anonymous": {
+            "accounts:login",
+            "catalogue",
+            "enterprises:register",
+            "meetings:answer_by_link",
+        },
         "enterprise_member": {
             "enterprises:home",
             "enterprises:need_detail",
             "enterprises:projects",
+            "meetings:my_meetings",
+            "meetings:detail",
         },
-        "officer_user": {"banks:lead_list", "banks:lead_detail", "banks:matched_needs"},
-        "finance_user": {"office:office_home", "office:product_review", "office:audit_log"},
-        "bureau_user": {"office:office_home", "office:verification_detail"},
+        "officer_user": {
+            "banks:lead_list",
+            "banks:lead_detail",
+            "banks:matched_needs",
+            "meetings:detail",
+        },
+        "finance_user": {
+            "office:office_home",
+            "office:product_review",
+            "office:audit_log",
+            "office:meeting_list",
+            "office:meeting_detail",
+            "office:meeting_invite",
+            "office:series_detail",
+        },
+        "bureau_user": {
+            "office:office_home",
+            "office:verification_detail",
+            "office:meeting_detail",
+            "meetings:detail",
+        },
     }[persona]
     assert expected <= set(scanned), f"not scanned: {expected - set(scanned)}"
     assert not problems, "\n".join(problems)
