@@ -188,6 +188,7 @@ class EnterprisePickForm(FilterForm):
             cluster=data.get("cluster"),
             key_project=data.get("key_project", False),
             open_need=data.get("open_need", False),
+            with_members=True,
         )
 
 
@@ -202,10 +203,11 @@ class InviteForm(PortalFormMixin, forms.Form):
         label=_("Named officers"),
         queryset=Officer.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=forms.CheckboxSelectMultiple,
     )
     enterprises = forms.ModelMultipleChoiceField(
         label=_("Enterprises (all their members)"),
+        help_text=_("Only enterprises with members in the portal are listed."),
         queryset=None,
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -214,7 +216,7 @@ class InviteForm(PortalFormMixin, forms.Form):
         label=_("Government staff"),
         queryset=User.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=forms.CheckboxSelectMultiple,
     )
 
     def __init__(self, *args, enterprises=None, **kwargs):

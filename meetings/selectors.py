@@ -10,7 +10,13 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from banks.models import Institution
-from enterprises.models import OPEN_NEED_STATUSES, Enterprise, FinancingNeed, Project
+from enterprises.models import (
+    OPEN_NEED_STATUSES,
+    Enterprise,
+    EnterpriseMembership,
+    FinancingNeed,
+    Project,
+)
 from enterprises.selectors import institution_may_see_need, needs_visible_to_institution
 from matchmaking.models import Match
 
@@ -80,12 +86,22 @@ def meeting_invitations(*, meeting: Meeting, response: str = "") -> QuerySet[Mee
 
 
 def enterprises_to_invite(
-    *, chain=None, cluster=None, key_project: bool = False, open_need: bool = False
+    *,
+    chain=None,
+    cluster=None,
+    key_project: bool = False,
+    open_need: bool = False,
+    with_members: bool = False,
 ) -> QuerySet[Enterprise]:
-    """Verified enterprises by industry chain, cluster, having a key project or an open need."""
+    """Verified enterprises by industry chain, cluster, having a key project or an open need
+    (and, with ``with_members``, someone in the portal to receive the invitation)."""
     enterprises = Enterprise.objects.filter(
         verification_status=Enterprise.VerificationStatus.VERIFIED
     )
+    if with_members:
+        enterprises = enterprises.filter(
+            Exists(EnterpriseMembership.objects.filter(enterprise=OuterRef("pk")))
+        )
     if chain is not None:
         enterprises = enterprises.filter(chain=chain)
     if cluster is not None:

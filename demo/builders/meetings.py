@@ -146,7 +146,7 @@ def schedule_next_meeting(finance, institutions, enterprises, today: dt.date):
     meeting.title = f"{year}年第{'一二三四'[next_quarter - 1]}季度政银企座谈会"
     meeting.save(update_fields=["title"])
     assert meeting.starts_at.astimezone(zone).date() == third_thursday
-    meeting_services.venue_save(
+    hall = meeting_services.venue_save(
         meeting=meeting, actor=finance, name="主会场", is_main=True, capacity=30, position=0
     )
     meeting_services.venue_save(
@@ -176,7 +176,7 @@ def schedule_next_meeting(finance, institutions, enterprises, today: dt.date):
     for index, invitation in enumerate(invitations):
         if index % 2 == 0:
             meeting_services.invitation_respond(
-                invitation=invitation, by=invitation.user, attend=True
+                invitation=invitation, by=invitation.user, attend=True, sub_venue=hall
             )
         elif index % 5 == 1:
             meeting_services.invitation_respond(
