@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -168,13 +169,21 @@ def my_invitations(*, user, past: bool = False) -> QuerySet[MeetingInvitation]:
     return invitations.filter(meeting__ends_at__gte=now).order_by("meeting__starts_at")
 
 
-def my_invitation(*, user, meeting_pk: int) -> MeetingInvitation:
-    """The person's invitation to a meeting; 404 for a meeting they are not invited to."""
-    return get_object_or_404(
-        MeetingInvitation.objects.select_related("meeting", "sub_venue", "meeting__institution"),
-        user=user,
-        meeting_id=meeting_pk,
+def meeting_for_invitee(*, user, pk: int) -> tuple[Meeting, MeetingInvitation | None]:
+    """A meeting as an invitee sees it, with their invitation. An officer whose institution is
+    invited (a colleague was) sees it too, without an invitation of their own; anyone else 404."""
+    invitation = (
+        MeetingInvitation.objects.select_related("meeting", "sub_venue", "meeting__institution")
+        .filter(user=user, meeting_id=pk)
+        .first()
     )
+    if invitation is not None:
+        return invitation.meeting, invitation
+    meeting = get_object_or_404(Meeting.objects.select_related("institution"), pk=pk)
+    institution = institution_of(user)
+    if institution is None or not institution_is_invited(meeting=meeting, institution=institution):
+        raise Http404
+    return meeting, None
 
 
 def waiting_place(*, invitation: MeetingInvitation) -> int | None:

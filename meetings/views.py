@@ -35,17 +35,18 @@ def _presented_rows(request, meeting):
 
 
 def meeting_detail(request, pk):
-    invitation = selectors.my_invitation(user=request.user, meeting_pk=pk)
-    meeting = invitation.meeting
-    form = AnswerForm(
-        request.POST or None,
-        meeting=meeting,
-        initial={
-            "sub_venue": invitation.sub_venue_id,
-            "substitute_name": invitation.substitute_name,
-        },
-    )
-    if request.method == "POST" and form.is_valid():
+    meeting, invitation = selectors.meeting_for_invitee(user=request.user, pk=pk)
+    form = None
+    if invitation is not None:
+        form = AnswerForm(
+            request.POST or None,
+            meeting=meeting,
+            initial={
+                "sub_venue": invitation.sub_venue_id,
+                "substitute_name": invitation.substitute_name,
+            },
+        )
+    if request.method == "POST" and form is not None and form.is_valid():
         try:
             invitation = services.invitation_respond(
                 invitation=invitation,
@@ -66,7 +67,7 @@ def meeting_detail(request, pk):
             "invitation": invitation,
             "meeting": meeting,
             "form": form,
-            "waiting_place": selectors.waiting_place(invitation=invitation),
+            "waiting_place": selectors.waiting_place(invitation=invitation) if invitation else None,
             "presented": _presented_rows(request, meeting),
         },
     )
@@ -85,10 +86,10 @@ def _answer_message(invitation):
 
 @require_POST
 def talk_interest(request, pk, enterprise_id):
-    invitation = selectors.my_invitation(user=request.user, meeting_pk=pk)
+    meeting, _invitation = selectors.meeting_for_invitee(user=request.user, pk=pk)
     try:
         services.talk_interest_set(
-            meeting=invitation.meeting,
+            meeting=meeting,
             enterprise_id=enterprise_id,
             actor=request.user,
             interested=request.POST.get("interested") == "1",

@@ -163,3 +163,51 @@ def test_my_meetings_lists_only_my_invitations(
     other = web_as(other_enterprise_member).get(reverse("meetings:my_meetings")).content.decode()
     assert meeting.title not in other
     assert "暂无待召开会议的邀请" in other
+
+
+def test_the_finance_office_cancels_from_the_meeting_page(web_as, finance_user, meeting):
+    client = web_as(finance_user)
+    url = reverse("office:meeting_detail", args=[meeting.pk])
+    response = csrf_post(
+        client,
+        reverse("office:meeting_cancel", args=[meeting.pk]),
+        {"reason": "与区人代会冲突"},
+        form_url=url,
+    )
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert (meeting.status, meeting.cancel_reason) == ("cancelled", "与区人代会冲突")
+    page = client.get(url).content.decode()
+    assert "已取消" in page
+    assert reverse("office:meeting_edit", args=[meeting.pk]) not in page
+
+
+def test_editing_this_and_the_following_through_the_form(web_as, finance_user):
+    series = services.series_create(
+        actor=finance_user,
+        title="月度例会",
+        kind="symposium",
+        rule="monthly",
+        first_date=dt.date(2030, 1, 10),
+        start_time=dt.time(9, 0),
+        duration_minutes=60,
+        generate_until=dt.date(2030, 3, 31),
+        location="区行政中心",
+    )
+    second = series.occurrences.order_by("series_slot")[1]
+    response = csrf_post(
+        web_as(finance_user),
+        reverse("office:meeting_edit", args=[second.pk]),
+        {
+            "title": "月度例会",
+            "kind": "symposium",
+            "starts_at": "2030-02-10T09:00",
+            "ends_at": "2030-02-10T10:00",
+            "location": "区金融服务中心",
+            "organiser_department": "finance_office",
+            "scope": "following",
+        },
+    )
+    assert response.status_code == 302
+    places = list(series.occurrences.order_by("series_slot").values_list("location", flat=True))
+    assert places == ["区行政中心", "区金融服务中心", "区金融服务中心"]

@@ -164,3 +164,34 @@ def test_the_list_costs_the_same_queries_however_long(
     with django_assert_max_num_queries(6):
         rows = presented_list_for_institution(meeting=meeting, institution=institution)
     assert len(rows) == 12
+
+
+def test_a_colleague_of_an_invited_officer_sees_the_list_and_marks(
+    web_as, meeting, institution, listed
+):
+    # The institution was invited through one officer; another officer of the bank joins later.
+    colleague = OfficerFactory(institution=institution).user
+    client = web_as(colleague)
+    html = client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
+    assert "购置生产线" in html
+    assert 'name="answer"' not in html
+    enterprise = listed["project"].enterprise
+    csrf_post(
+        client,
+        reverse("meetings:talk_interest", args=[meeting.pk, enterprise.pk]),
+        {"interested": "1"},
+    )
+    assert TalkInterest.objects.get().marked_by == colleague
+
+
+def test_an_officer_of_a_bank_not_invited_gets_404(web_as, meeting, listed, other_officer_user):
+    client = web_as(other_officer_user)
+    assert client.get(reverse("meetings:detail", args=[meeting.pk])).status_code == 404
+    response = csrf_post(
+        client,
+        reverse("meetings:talk_interest", args=[meeting.pk, listed["open"].enterprise_id]),
+        {"interested": "1"},
+        form_url=reverse("meetings:my_meetings"),
+    )
+    assert response.status_code == 404
+    assert not TalkInterest.objects.exists()
