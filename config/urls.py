@@ -36,6 +36,7 @@ urlpatterns = [
     path("enterprise/", include((enterprise_area, "enterprises"))),
     path("bank/", include((bank_area, "banks"))),
     path("catalogue/", catalogue, name="catalogue"),
+    path("", include("meetings.urls")),
     path("office/", include("office.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
