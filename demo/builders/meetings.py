@@ -1,8 +1,12 @@
 """Demo meetings: the 2022 meeting with its on-site agreements (7.48亿元) and the next one."""
 
 import datetime as dt
+import math
 from decimal import Decimal
 
+from django.utils import timezone
+
+from accounts.models import User
 from core.audit import audit_record
 from core.money import WAN
 from core.reference import Collateral
@@ -10,7 +14,12 @@ from core.workdays import working_day_deadline
 from demo.data import DISTRICT, ON_SITE_AGREEMENTS_WAN, ON_SITE_TOTAL, PURPOSES
 from enterprises.models import FinancingNeed
 from leads.models import Lead, LoanAgreement
-from meetings.models import Meeting
+from meetings.models import (
+    DEFAULT_REMINDER_OFFSETS,
+    MAX_REMINDER_OFFSET_MINUTES,
+    Meeting,
+    MeetingInvitation,
+)
 
 from .accounts import tz
 
@@ -106,25 +115,60 @@ def build_2022_meeting(enterprises, institutions, officers, finance, rng):
         )
 
 
-def schedule_next_meeting(finance, today: dt.date):
+def schedule_next_meeting(finance, today: dt.date) -> Meeting:
     """The next regular (quarterly) meeting: the third Thursday of the coming quarter's middle month."""
     zone = tz()
     quarter = (today.month - 1) // 3 + 1
     year, next_quarter = (today.year + 1, 1) if quarter == 4 else (today.year, quarter + 1)
     title = f"{year}年第{'一二三四'[next_quarter - 1]}季度政银企座谈会"
-    if Meeting.objects.filter(title=title).exists():
-        return
+    existing = Meeting.objects.filter(title=title).first()
+    if existing is not None:
+        return existing
     month = (next_quarter - 1) * 3 + 2
     first = dt.date(year, month, 1)
     third_thursday = first + dt.timedelta(days=(3 - first.weekday()) % 7 + 14)
-    Meeting.objects.create(
+    starts_at = dt.datetime.combine(third_thursday, dt.time(9, 30), tzinfo=zone)
+    # The organiser announced the meeting as the quarter began ("save the date", whole days
+    # before the start), then the usual week, day and two hours: the announcement is due as soon
+    # as the demo runs, so `make run` shows reminders going out (once) on beat's first pass.
+    announce_days = math.ceil((starts_at - timezone.now()) / dt.timedelta(days=1))
+    offsets = list(DEFAULT_REMINDER_OFFSETS)
+    if announce_days * 24 * 60 > max(offsets):
+        offsets.insert(0, min(announce_days * 24 * 60, MAX_REMINDER_OFFSET_MINUTES))
+    return Meeting.objects.create(
         title=title,
         kind=Meeting.Kind.SYMPOSIUM,
-        starts_at=dt.datetime.combine(third_thursday, dt.time(9, 30), tzinfo=zone),
+        starts_at=starts_at,
         ends_at=dt.datetime.combine(third_thursday, dt.time(11, 30), tzinfo=zone),
         location=f"{DISTRICT}金融服务中心一楼会议室",
         agenda="一、通报融资需求对接进展；二、金融机构发布新产品；三、现场对接签约。",
         status=Meeting.Status.SCHEDULED,
         recurrence=Meeting.Recurrence.QUARTERLY,
         organizer=finance,
+        reminder_offsets=offsets,
     )
+
+
+def invite_to_next_meeting(meeting: Meeting, officers, demo_enterprise_user) -> None:
+    """Invitations to the next meeting: the banks' officers, the demo enterprise and a bureau;
+    some have answered. Each invitee's check-in code is drawn when the invitation is created."""
+    bureau = User.objects.get(username="fagaiju")
+    answers = [
+        MeetingInvitation.Response.ACCEPTED,
+        MeetingInvitation.Response.ACCEPTED,
+        MeetingInvitation.Response.DECLINED,
+        MeetingInvitation.Response.ACCEPTED,
+    ]
+    invitees = [officer.user for officer in officers[:6]] + [demo_enterprise_user, bureau]
+    for index, user in enumerate(invitees):
+        response = answers[index] if index < len(answers) else MeetingInvitation.Response.PENDING
+        MeetingInvitation.objects.get_or_create(
+            meeting=meeting,
+            user=user,
+            defaults={
+                "response": response,
+                "responded_at": None
+                if response == MeetingInvitation.Response.PENDING
+                else meeting.created_at,
+            },
+        )
