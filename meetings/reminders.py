@@ -236,7 +236,7 @@ def reminder_delivery_send(*, delivery_id: int, now: dt.datetime | None = None) 
 
 def _mark_sent(delivery_id: int) -> None:
     ReminderDelivery.objects.filter(pk=delivery_id).update(
-        status=Status.SENT, sent_at=timezone.now(), last_error=""
+        status=Status.SENT, sent_at=timezone.now()
     )
 
 
