@@ -78,7 +78,7 @@ def invitation_check_in(
     found = invitation_for_checkin(meeting=meeting, code=code, actor=actor)
     with transaction.atomic():
         invitation = (
-            MeetingInvitation.objects.select_for_update()
+            MeetingInvitation.objects.select_for_update(of=("self",))
             .select_related("user", "checked_in_by")
             .get(pk=found.pk)
         )

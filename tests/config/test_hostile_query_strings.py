@@ -20,6 +20,7 @@ from tests.factories import (
     FinancingNeedFactory,
     LeadFactory,
     LoanProductFactory,
+    MeetingInvitationFactory,
     ProjectFactory,
 )
 
@@ -55,6 +56,7 @@ def world(enterprise_member, enterprise, officer_user, institution, finance_user
     project = ProjectFactory(enterprise=enterprise)
     pending = EnterpriseFactory(verification_status="pending", credit_code="91440300708461136T")
     invitation = _officer_invitation(officer_user, institution)
+    meeting_invitation = MeetingInvitationFactory(user=enterprise_member)
     return {
         "enterprises:need_detail": {"pk": need.pk},
         "enterprises:need_edit": {"pk": need.pk},
@@ -66,6 +68,9 @@ def world(enterprise_member, enterprise, officer_user, institution, finance_user
         "enterprises:invitation_accept": {"token": "no-such-token"},
         "office:verification_detail": {"pk": pending.pk},
         "office:product_review": {"pk": product.pk},
+        "meetings:reminder_list": {"pk": meeting_invitation.meeting_id},
+        "meetings:checkin": {"pk": meeting_invitation.meeting_id},
+        "meetings:invitation_portal": {"pk": meeting_invitation.pk},
     }
 
 

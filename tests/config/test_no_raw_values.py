@@ -15,6 +15,7 @@ import pytest
 from django.apps import apps
 from django.db import models
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from banks.models import LoanProduct
 from core.models import PortalSettings
@@ -30,11 +31,13 @@ from leads.services import (
     loan_agreement_sign,
 )
 from matchmaking.engine import rescore_need
+from meetings.models import ReminderDelivery
 from tests.factories import (
     EnterpriseFactory,
     FinancingNeedFactory,
     LoanProductFactory,
     MeetingFactory,
+    MeetingInvitationFactory,
     OfficerFactory,
     ProjectFactory,
 )
@@ -208,7 +211,22 @@ def world(enterprise_member, enterprise, officer_user, institution, finance_user
         meeting=None,
     )
     EnterpriseFactory(name="待审核企业有限公司", verification_status="pending")
-    MeetingFactory(title="季度政银企对接会")
+    upcoming = MeetingFactory(title="季度政银企对接会")
+    invited = MeetingInvitationFactory(
+        meeting=upcoming, user=enterprise_member, response="accepted", checked_in_at=timezone.now()
+    )
+    MeetingInvitationFactory(meeting=upcoming, user=officer_user, response="pending")
+    ReminderDelivery.objects.create(
+        meeting=upcoming,
+        user=enterprise_member,
+        channel="email",
+        kind="reminder",
+        occurrence_start=upcoming.starts_at,
+        offset_minutes=10080,
+        status="failed",
+        attempts=5,
+        last_error="SMTPServerDisconnected: Connection unexpectedly closed",
+    )
     MeetingFactory(
         title="2022年政银企对接会",
         starts_at=dt.datetime(2022, 6, 1, 9, tzinfo=dt.UTC),
@@ -243,6 +261,9 @@ def world(enterprise_member, enterprise, officer_user, institution, finance_user
         "office:verification_detail": {"pk": enterprise.pk},
         "office:project_key_flag": {"pk": project.pk},
         "office:product_review": {"pk": submitted.pk},
+        "meetings:reminder_list": {"pk": upcoming.pk},
+        "meetings:checkin": {"pk": upcoming.pk},
+        "meetings:invitation_portal": {"pk": invited.pk},
         "enterprises:need_matches": {"pk": signed_need.pk},
         "enterprises:need_reply": {"pk": need.pk, "lead_pk": open_lead.pk},
         "banks:agreement_correction_request": {"pk": lead.pk},
@@ -293,9 +314,16 @@ def test_no_page_shows_a_raw_value(persona, world, client, request):
             "enterprises:home",
             "enterprises:need_detail",
             "enterprises:projects",
+            "meetings:invitation_portal",
         },
         "officer_user": {"banks:lead_list", "banks:lead_detail", "banks:matched_needs"},
-        "finance_user": {"office:office_home", "office:product_review", "office:audit_log"},
+        "finance_user": {
+            "office:office_home",
+            "office:product_review",
+            "office:audit_log",
+            "meetings:reminder_list",
+            "meetings:checkin",
+        },
         "bureau_user": {"office:office_home", "office:verification_detail"},
     }[persona]
     assert expected <= set(scanned), f"not scanned: {expected - set(scanned)}"

@@ -72,9 +72,7 @@ def test_nudge_for_those_who_have_not_answered_two_days_before():
     # Two days before is 2026-12-15 09:30; the nudge window closes at the day mark.
     week = Due(START, REMINDER, 10080)
     assert due(at(2026, 12, 15, 9, 29), claimed=[week], answered=False) == []
-    assert due(at(2026, 12, 15, 9, 30), claimed=[week], answered=False) == [
-        Due(START, NUDGE, 2880)
-    ]
+    assert due(at(2026, 12, 15, 9, 30), claimed=[week], answered=False) == [Due(START, NUDGE, 2880)]
     assert due(at(2026, 12, 15, 9, 30), claimed=[week], answered=True) == []
 
 
@@ -126,6 +124,6 @@ def test_per_meeting_offsets_replace_the_defaults():
     offsets = [3 * 24 * 60, 30]
     assert due(at(2026, 12, 14, 9, 29), offsets=offsets) == []
     assert due(at(2026, 12, 14, 9, 30), offsets=offsets) == [Due(START, REMINDER, 4320)]
-    assert due(
-        at(2026, 12, 17, 9, 0), offsets=offsets, claimed=[Due(START, REMINDER, 4320)]
-    ) == [Due(START, REMINDER, 30)]
+    assert due(at(2026, 12, 17, 9, 0), offsets=offsets, claimed=[Due(START, REMINDER, 4320)]) == [
+        Due(START, REMINDER, 30)
+    ]
