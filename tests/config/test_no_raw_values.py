@@ -225,7 +225,7 @@ def world(enterprise_member, enterprise, officer_user, institution, finance_user
         offset_minutes=10080,
         status="failed",
         attempts=5,
-        last_error="SMTPServerDisconnected: Connection unexpectedly closed",
+        last_error="SMTPRecipientsRefused: 550 mailbox unavailable",
     )
     MeetingFactory(
         title="2022年政银企对接会",
