@@ -27,5 +27,7 @@ class DeliveryFilterForm(PortalFormMixin, forms.Form):
     empty_choice_label = _("All")
 
     status = forms.ChoiceField(
-        label=_("Status"), choices=ReminderDelivery.Status.choices, required=False
+        label=_("Status"),
+        choices=[("", _("All")), *ReminderDelivery.Status.choices],
+        required=False,
     )

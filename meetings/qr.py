@@ -26,7 +26,7 @@ def checkin_qr_svg(invitation) -> str:
     """Inline SVG for pages (no XML declaration, scales with CSS)."""
     buffer = io.BytesIO()
     _qr(invitation).save(
-        buffer, kind="svg", xmldecl=False, svgns=True, scale=4, border=2, title="QR"
+        buffer, kind="svg", xmldecl=False, svgns=True, omitsize=True, border=2, title="QR"
     )
     return buffer.getvalue().decode("utf-8")
 
