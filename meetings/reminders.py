@@ -16,6 +16,7 @@ import datetime as dt
 import logging
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -23,11 +24,19 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core import outbox
+from core.audit import audit_record
+from core.errors import ServiceError
 
 from .channels import CHANNELS
 from .compose import outgoing_message
 from .due import Due, due_messages
-from .models import MAX_REMINDER_OFFSET_MINUTES, Meeting, MeetingInvitation, ReminderDelivery
+from .models import (
+    MAX_REMINDER_OFFSET_MINUTES,
+    Meeting,
+    MeetingInvitation,
+    ReminderDelivery,
+    validate_reminder_offsets,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -255,3 +264,29 @@ def _record_failure(delivery: ReminderDelivery, error: Exception, now: dt.dateti
         next_attempt_at=now + dt.timedelta(seconds=countdown),
     )
     raise DeliveryRetry(countdown, text) from error
+
+
+def meeting_reminder_offsets_set(*, meeting: Meeting, actor: User, offsets: list[int]) -> Meeting:
+    """Choose when this meeting's reminders go out (minutes before the start).
+
+    Reminders already claimed stay claimed; a new, earlier time that has already passed sends
+    nothing late (only the latest reached time is ever due)."""
+    if not (actor.is_authenticated and actor.is_government):
+        raise ServiceError(_("Only government staff set meeting reminders."))
+    try:
+        validate_reminder_offsets(offsets)
+    except ValidationError as error:
+        raise ServiceError(error.messages[0], field="reminder_offsets") from error
+    with transaction.atomic():
+        meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        before = meeting.reminder_offsets
+        meeting.reminder_offsets = sorted(set(offsets), reverse=True)
+        meeting.save(update_fields=["reminder_offsets"])
+        audit_record(
+            obj=meeting,
+            action="reminder_offsets",
+            actor=actor,
+            from_state=",".join(map(str, before)),
+            to_state=",".join(map(str, meeting.reminder_offsets)),
+        )
+    return meeting

@@ -13,8 +13,8 @@ from accounts.permissions import government_required
 from core.errors import ServiceError
 from core.views import show_filter_errors, show_refusal
 
-from . import checkin
-from .forms import CheckInForm, DeliveryFilterForm
+from . import checkin, reminders
+from .forms import CheckInForm, DeliveryFilterForm, ReminderOffsetsForm
 from .models import Meeting, ReminderDelivery
 from .qr import checkin_qr_svg
 from .selectors import (
@@ -31,7 +31,23 @@ DELIVERY_PAGE_SIZE = 50
 
 @government_required
 def reminder_list(request, pk):
+    """The meeting's deliveries, failures first; the organiser changes the reminder times here."""
     meeting = get_object_or_404(Meeting, pk=pk)
+    offsets_form = ReminderOffsetsForm(
+        request.POST or None, initial={"reminder_offsets": meeting.reminder_offsets}
+    )
+    if request.method == "POST" and offsets_form.is_valid():
+        try:
+            reminders.meeting_reminder_offsets_set(
+                meeting=meeting,
+                actor=request.user,
+                offsets=offsets_form.cleaned_data["reminder_offsets"],
+            )
+        except ServiceError as error:
+            show_refusal(request, error, offsets_form)
+        else:
+            messages.success(request, _("Reminder times saved."))
+            return redirect("meetings:reminder_list", pk=meeting.pk)
     form = DeliveryFilterForm(request.GET or None)
     show_filter_errors(request, form)
     status = form.cleaned_data["status"] if form.is_bound and form.is_valid() else ""
@@ -45,6 +61,7 @@ def reminder_list(request, pk):
         {
             "meeting": meeting,
             "form": form,
+            "offsets_form": offsets_form,
             "page": page,
             "counts": counts,
             "status_counts": [
