@@ -27,7 +27,9 @@ def test_typed_times_become_minutes(typed, minutes):
     assert ReminderOffsetsField().clean(typed) == minutes
 
 
-@pytest.mark.parametrize("typed", ["7周", "2小时, 2小时", "181天", "0分钟", "1天,2天,3天,4天,5天,6天,7天"])
+@pytest.mark.parametrize(
+    "typed", ["7周", "2小时, 2小时", "181天", "0分钟", "1天,2天,3天,4天,5天,6天,7天"]
+)
 def test_times_that_make_no_sense_are_refused(typed):
     with pytest.raises(ValidationError):
         ReminderOffsetsField().clean(typed)
