@@ -8,6 +8,7 @@ from email.mime.base import MIMEBase
 import icalendar
 import pytest
 from django.core import mail
+from django.urls import reverse
 
 from accounts.models import Notice
 from core.models import OutboxMessage
@@ -19,6 +20,7 @@ from meetings.reminders import (
     retry_countdown,
 )
 from meetings.signals import meeting_changed
+from tests.conftest import csrf_post
 from tests.factories import MeetingInvitationFactory, UserFactory
 
 from .conftest import START, WEEK_MARK
@@ -204,3 +206,22 @@ def test_an_inactive_user_gets_nothing(meeting):
     gone = UserFactory(username="gone", is_active=False)
     MeetingInvitationFactory(meeting=meeting, user=gone)
     assert meeting_reminders_queue_due(now=WEEK_MARK) == 0
+
+
+def test_the_preferences_page_has_the_meeting_reminder_e_mail_switch(web_as, enterprise_member):
+    web = web_as(enterprise_member)
+    csrf_post(
+        web,
+        reverse("accounts:preferences"),
+        {"email": enterprise_member.email, "phone": "", "email_notifications": "on"},
+    )
+    enterprise_member.refresh_from_db()
+    assert enterprise_member.meeting_reminder_email is False
+    assert enterprise_member.email_notifications is True
+    csrf_post(
+        web,
+        reverse("accounts:preferences"),
+        {"email": enterprise_member.email, "phone": "", "meeting_reminder_email": "on"},
+    )
+    enterprise_member.refresh_from_db()
+    assert enterprise_member.meeting_reminder_email is True
