@@ -48,6 +48,14 @@ class User(AbstractUser):
         default=True,
         help_text=_("Notices always appear in the portal; this switch only controls e-mail."),
     )
+    meeting_reminder_email = models.BooleanField(
+        _("e-mail meeting reminders"),
+        default=True,
+        help_text=_(
+            "Reminders, changes and cancellations of meetings you are invited to, with a calendar "
+            "file; they always appear as notices in the portal."
+        ),
+    )
 
     class Meta:
         verbose_name = _("user")

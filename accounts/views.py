@@ -96,7 +96,7 @@ def home(request):
 class PreferencesForm(PortalFormMixin, forms.ModelForm):
     class Meta:
         model = User
-        fields = ["email", "phone", "email_notifications", "lead_email"]
+        fields = ["email", "phone", "email_notifications", "meeting_reminder_email", "lead_email"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -252,6 +252,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "leads.tasks.send_new_lead_digests",
         "schedule": crontab(hour=8, minute=0),
     },
+    # Meeting reminders (a week, a day, two hours before) and nudges, each claimed exactly once.
+    "send-due-meeting-reminders": {
+        "task": "meetings.tasks.send_due_meeting_reminders",
+        "schedule": 5 * 60,
+    },
     "refresh-response-rates": {
         "task": "leads.tasks.refresh_response_rates",
         "schedule": crontab(minute=5),

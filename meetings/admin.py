@@ -5,6 +5,7 @@ from .models import (
     MeetingInvitation,
     MeetingSeries,
     PresentedItem,
+    ReminderDelivery,
     SubVenue,
     TalkInterest,
 )
@@ -15,7 +16,15 @@ class MeetingInvitationInline(admin.TabularInline):
     extra = 0
     raw_id_fields = ("user",)
     # Answers and the waiting list move only through the services (row locks, move-up).
-    readonly_fields = ("response", "responded_at", "waitlist_position", "substitute_name")
+    readonly_fields = (
+        "response",
+        "responded_at",
+        "waitlist_position",
+        "substitute_name",
+        "checkin_code",
+        "checked_in_at",
+        "checked_in_by",
+    )
 
 
 class SubVenueInline(admin.TabularInline):
@@ -56,3 +65,19 @@ class MeetingSeriesAdmin(admin.ModelAdmin):
 class TalkInterestAdmin(admin.ModelAdmin):
     list_display = ("meeting", "institution", "enterprise", "created_at")
     readonly_fields = ("meeting", "institution", "enterprise", "marked_by", "created_at")
+
+
+@admin.register(ReminderDelivery)
+class ReminderDeliveryAdmin(admin.ModelAdmin):
+    """Read-only: rows are claims of what was sent; changing one by hand would break "once"."""
+
+    list_display = ("meeting", "user", "kind", "offset_minutes", "channel", "status", "attempts")
+    list_filter = ("status", "kind", "channel")
+    search_fields = ("meeting__title", "user__username")
+    raw_id_fields = ("meeting", "user")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

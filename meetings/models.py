@@ -1,13 +1,56 @@
 """The regular government-bank-enterprise matchmaking meetings and who is invited to them."""
 
+import secrets
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from accounts.models import User
+
+# Reminders go out this many minutes before a meeting starts unless its organiser chose others:
+# a week ahead to plan, the day before, and two hours before to set off.
+DEFAULT_REMINDER_OFFSETS = [7 * 24 * 60, 24 * 60, 2 * 60]
+# A reminder further ahead than this is an announcement, not a reminder (a quarterly meeting
+# announced when the quarter before it starts still fits).
+MAX_REMINDER_OFFSET_MINUTES = 180 * 24 * 60
+# More moments than this would be noise in the invitees' mailboxes.
+MAX_REMINDER_OFFSETS = 6
+# Check-in codes: no 0/O, 1/I/L, 2/Z, 5/S, 8/B, so a code read aloud or typed on a phone at the
+# door cannot be mistaken. 25 letters and digits, six places: 244 million codes per meeting.
+CHECKIN_CODE_ALPHABET = "34679ACDEFGHJKMNPQRTUVWXY"
+CHECKIN_CODE_LENGTH = 6
+
+
+def default_reminder_offsets() -> list[int]:
+    return list(DEFAULT_REMINDER_OFFSETS)
+
+
+def validate_reminder_offsets(value) -> None:
+    """A list of distinct whole minutes before the start, each between 1 minute and 180 days."""
+    if not isinstance(value, list) or not all(
+        isinstance(item, int) and not isinstance(item, bool) for item in value
+    ):
+        raise ValidationError(_("Give the reminder times as whole minutes before the start."))
+    if len(value) > MAX_REMINDER_OFFSETS:
+        raise ValidationError(
+            _("At most %(count)d reminder times.") % {"count": MAX_REMINDER_OFFSETS}
+        )
+    if len(set(value)) != len(value):
+        raise ValidationError(_("Each reminder time may appear only once."))
+    if any(item < 1 or item > MAX_REMINDER_OFFSET_MINUTES for item in value):
+        raise ValidationError(
+            _("Reminders go out between one minute and 180 days before the start.")
+        )
+
+
+def new_checkin_code() -> str:
+    return "".join(secrets.choice(CHECKIN_CODE_ALPHABET) for _i in range(CHECKIN_CODE_LENGTH))
 
 
 class MeetingKind(models.TextChoices):
@@ -154,6 +197,15 @@ class Meeting(models.Model):
         related_name="+",
         verbose_name=_("organizer"),
     )
+    reminder_offsets = models.JSONField(
+        _("reminder times (minutes before the start)"),
+        default=default_reminder_offsets,
+        blank=True,
+        validators=[validate_reminder_offsets],
+        help_text=_("By default a week, a day and two hours before."),
+    )
+    # iCalendar SEQUENCE: raised each time invitees are sent a changed meeting, so their calendar
+    # replaces the event instead of adding a second one.
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -184,6 +236,10 @@ class Meeting(models.Model):
     @property
     def is_open_for_answers(self) -> bool:
         return self.status == self.Status.SCHEDULED and self.ends_at > timezone.now()
+
+    @property
+    def reminder_offset_labels(self) -> list[str]:
+        return [offset_label(minutes) for minutes in sorted(self.reminder_offsets, reverse=True)]
 
 
 class MeetingInvitation(models.Model):
@@ -243,7 +299,18 @@ class MeetingInvitation(models.Model):
         related_name="+",
         verbose_name=_("invited by"),
     )
-    reminder_sent_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
+    checkin_code = models.CharField(
+        _("check-in code"), max_length=CHECKIN_CODE_LENGTH, default=new_checkin_code, editable=False
+    )
+    checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("checked in by"),
+    )
     created_at = models.DateTimeField(_("invited at"), auto_now_add=True)
 
     class Meta:
@@ -254,6 +321,9 @@ class MeetingInvitation(models.Model):
             models.CheckConstraint(
                 condition=Q(waitlist_position__isnull=True) | Q(response="waitlisted"),
                 name="only_waiting_invitees_have_a_position",
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "checkin_code"], name="one_checkin_code_per_meeting"
             ),
         ]
         indexes = [models.Index(fields=["meeting", "response"])]
@@ -389,3 +459,93 @@ class TalkInterest(models.Model):
 
     def __str__(self):
         return f"{self.institution} → {self.enterprise}"
+
+
+class ReminderDelivery(models.Model):
+    """One message to one invitee over one channel, claimed before it is sent.
+
+    The row is written (a unique key, conflicts ignored) before anything goes out, so a second
+    beat run, a retried task or a second worker finds it and sends nothing. Reminders and nudges
+    are keyed by the occurrence's start, so a moved meeting gets fresh ones; updates and
+    cancellations by the calendar revision they announce.
+    """
+
+    class Kind(models.TextChoices):
+        REMINDER = "reminder", _("Reminder")
+        NUDGE = "nudge", _("Please answer")
+        UPDATE = "update", _("Changed meeting")
+        CANCELLATION = "cancellation", _("Cancellation")
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("E-mail")
+        PORTAL = "portal", _("Portal notice")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        SKIPPED = "skipped", _("No longer needed")
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("meeting")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="meeting_deliveries",
+        verbose_name=_("recipient"),
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    kind = models.CharField(_("kind"), max_length=15, choices=Kind.choices)
+    occurrence_start = models.DateTimeField(_("meeting start"))
+    # Minutes before the start for reminders and nudges; 0 for updates and cancellations.
+    offset_minutes = models.PositiveIntegerField(_("minutes before"), default=0)
+    sequence = models.PositiveIntegerField(_("calendar revision"), default=0)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    queued_at = models.DateTimeField(_("queued at"), null=True, blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-occurrence_start", "offset_minutes", "user_id", "channel"]
+        verbose_name = _("reminder delivery")
+        verbose_name_plural = _("reminder deliveries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "user", "channel", "kind", "occurrence_start", "offset_minutes"],
+                condition=Q(kind__in=["reminder", "nudge"]),
+                name="one_reminder_per_occurrence_offset",
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "user", "channel", "kind", "sequence"],
+                condition=Q(kind__in=["update", "cancellation"]),
+                name="one_change_notice_per_revision",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self):
+        return f"{self.meeting} · {self.user} · {self.get_kind_display()} · {self.channel}"
+
+    @property
+    def offset_label(self) -> str:
+        """ "7 days before", "2 hours before"; empty for changes and cancellations."""
+        if self.kind not in (self.Kind.REMINDER, self.Kind.NUDGE):
+            return ""
+        return offset_label(self.offset_minutes)
+
+
+def offset_label(minutes: int) -> str:
+    if minutes % (24 * 60) == 0:
+        days = minutes // (24 * 60)
+        return ngettext("%(n)d day before", "%(n)d days before", days) % {"n": days}
+    if minutes % 60 == 0:
+        hours = minutes // 60
+        return ngettext("%(n)d hour before", "%(n)d hours before", hours) % {"n": hours}
+    return ngettext("%(n)d minute before", "%(n)d minutes before", minutes) % {"n": minutes}

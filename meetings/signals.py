@@ -9,7 +9,8 @@ changed occurrence:
   ``"updated"`` (anything else invitees see: title, place, online link, agenda).
 
 Receivers must not assume the meeting still looks that way when they run later (a task should
-load the row again by ``meeting.pk``).
+load the row again by ``meeting.pk``). The meetings app itself announces the change to the
+invitees (``meetings.receivers`` → ``meetings.reminders.meeting_change_announce``).
 """
 
 from django.dispatch import Signal

@@ -3,13 +3,14 @@
 
 from django.urls import path
 
-from . import views, views_office
+from . import views, views_office, views_reminders
 
 urlpatterns = [
     path("", views.my_meetings, name="my_meetings"),
     path("<int:pk>/", views.meeting_detail, name="detail"),
     path("<int:pk>/talk/<int:enterprise_id>/", views.talk_interest, name="talk_interest"),
     path("answer/<str:token>/", views.answer_by_link, name="answer_by_link"),
+    path("invitations/<int:pk>/", views_reminders.invitation_portal, name="invitation_portal"),
 ]
 
 office_urlpatterns = [
@@ -39,4 +40,6 @@ office_urlpatterns = [
         views_office.presented_remove,
         name="presented_remove",
     ),
+    path("meetings/<int:pk>/reminders/", views_reminders.reminder_list, name="meeting_reminders"),
+    path("meetings/<int:pk>/check-in/", views_reminders.checkin_desk, name="meeting_checkin"),
 ]

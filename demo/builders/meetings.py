@@ -1,7 +1,10 @@
 """Demo meetings: the 2022 meeting with its on-site agreements (7.48亿元) and the next one."""
 
 import datetime as dt
+import math
 from decimal import Decimal
+
+from django.utils import timezone
 
 from accounts.models import User
 from core.audit import audit_record
@@ -12,7 +15,13 @@ from demo.data import DEMO_LOGINS, DISTRICT, ON_SITE_AGREEMENTS_WAN, ON_SITE_TOT
 from enterprises.models import OPEN_NEED_STATUSES, FinancingNeed, Project
 from leads.models import Lead, LoanAgreement
 from meetings import services as meeting_services
-from meetings.models import Meeting, MeetingSeries
+from meetings.models import (
+    DEFAULT_REMINDER_OFFSETS,
+    MAX_REMINDER_OFFSET_MINUTES,
+    Meeting,
+    MeetingSeries,
+)
+from meetings.reminders import meeting_reminder_offsets_set
 from meetings.selectors import presented_list_for_institution
 
 from .accounts import tz
@@ -145,6 +154,14 @@ def schedule_next_meeting(finance, institutions, enterprises, today: dt.date):
     meeting = series.occurrences.order_by("starts_at").first()
     meeting.title = f"{year}年第{'一二三四'[next_quarter - 1]}季度政银企座谈会"
     meeting.save(update_fields=["title"])
+    # The organiser announced the meeting as the quarter began ("save the date", whole days
+    # before the start), then the usual week, day and two hours: the announcement is due as soon
+    # as the demo runs, so `make run` shows reminders going out (once) on beat's first pass.
+    announce_days = math.ceil((meeting.starts_at - timezone.now()) / dt.timedelta(days=1))
+    offsets = list(DEFAULT_REMINDER_OFFSETS)
+    if announce_days * 24 * 60 > max(offsets):
+        offsets.insert(0, min(announce_days * 24 * 60, MAX_REMINDER_OFFSET_MINUTES))
+    meeting_reminder_offsets_set(meeting=meeting, actor=finance, offsets=offsets)
     assert meeting.starts_at.astimezone(zone).date() == third_thursday
     hall = meeting_services.venue_save(
         meeting=meeting, actor=finance, name="主会场", is_main=True, capacity=30, position=0

@@ -22,6 +22,7 @@ from tests.factories import (
     LeadFactory,
     LoanProductFactory,
     MeetingFactory,
+    MeetingInvitationFactory,
     ProjectFactory,
 )
 
@@ -59,6 +60,8 @@ def world(enterprise_member, enterprise, officer_user, institution, finance_user
     invitation = _officer_invitation(officer_user, institution)
     meeting = MeetingFactory(capacity=5)
     [invited] = meeting_invite(meeting=meeting, actor=finance_user, enterprises=[enterprise])
+
+    meeting_invitation = MeetingInvitationFactory(user=enterprise_member)
     return {
         "office:meeting_detail": {"pk": meeting.pk},
         "office:meeting_edit": {"pk": meeting.pk},
@@ -75,6 +78,9 @@ def world(enterprise_member, enterprise, officer_user, institution, finance_user
         "enterprises:invitation_accept": {"token": "no-such-token"},
         "office:verification_detail": {"pk": pending.pk},
         "office:product_review": {"pk": product.pk},
+        "office:meeting_reminders": {"pk": meeting_invitation.meeting_id},
+        "office:meeting_checkin": {"pk": meeting_invitation.meeting_id},
+        "meetings:invitation_portal": {"pk": meeting_invitation.pk},
     }
 
 

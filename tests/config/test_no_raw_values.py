@@ -15,6 +15,7 @@ import pytest
 from django.apps import apps
 from django.db import models
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from banks.models import LoanProduct
 from core.models import PortalSettings
@@ -31,12 +32,13 @@ from leads.services import (
 )
 from matchmaking.engine import rescore_need
 from meetings import services as meeting_services
-from meetings.models import MeetingInvitation
+from meetings.models import MeetingInvitation, ReminderDelivery
 from tests.factories import (
     EnterpriseFactory,
     FinancingNeedFactory,
     LoanProductFactory,
     MeetingFactory,
+    MeetingInvitationFactory,
     OfficerFactory,
     ProjectFactory,
 )
@@ -210,7 +212,22 @@ def world(enterprise_member, enterprise, officer_user, institution, finance_user
         meeting=None,
     )
     EnterpriseFactory(name="待审核企业有限公司", verification_status="pending")
-    MeetingFactory(title="季度政银企对接会")
+    upcoming = MeetingFactory(title="季度政银企对接会")
+    invited = MeetingInvitationFactory(
+        meeting=upcoming, user=enterprise_member, response="accepted", checked_in_at=timezone.now()
+    )
+    MeetingInvitationFactory(meeting=upcoming, user=officer_user, response="pending")
+    ReminderDelivery.objects.create(
+        meeting=upcoming,
+        user=enterprise_member,
+        channel="email",
+        kind="reminder",
+        occurrence_start=upcoming.starts_at,
+        offset_minutes=10080,
+        status="failed",
+        attempts=5,
+        last_error="SMTPRecipientsRefused: 550 mailbox unavailable",
+    )
     MeetingFactory(
         title="2022年政银企对接会",
         starts_at=dt.datetime(2022, 6, 1, 9, tzinfo=dt.UTC),
@@ -256,6 +273,9 @@ def world(enterprise_member, enterprise, officer_user, institution, finance_user
         "office:verification_detail": {"pk": enterprise.pk},
         "office:project_key_flag": {"pk": project.pk},
         "office:product_review": {"pk": submitted.pk},
+        "office:meeting_reminders": {"pk": upcoming.pk},
+        "office:meeting_checkin": {"pk": upcoming.pk},
+        "meetings:invitation_portal": {"pk": invited.pk},
         "enterprises:need_matches": {"pk": signed_need.pk},
         "enterprises:need_reply": {"pk": need.pk, "lead_pk": open_lead.pk},
         "banks:agreement_correction_request": {"pk": lead.pk},
@@ -374,6 +394,7 @@ def test_no_page_shows_a_raw_value(persona, world, client, request):
             "enterprises:projects",
             "meetings:my_meetings",
             "meetings:detail",
+            "meetings:invitation_portal",
         },
         "officer_user": {
             "banks:lead_list",
@@ -389,6 +410,8 @@ def test_no_page_shows_a_raw_value(persona, world, client, request):
             "office:meeting_detail",
             "office:meeting_invite",
             "office:series_detail",
+            "office:meeting_reminders",
+            "office:meeting_checkin",
         },
         "bureau_user": {
             "office:office_home",

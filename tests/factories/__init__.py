@@ -10,7 +10,7 @@ from .enterprises import (
     ProjectFactory,
 )
 from .leads import LeadFactory
-from .meetings import MeetingFactory
+from .meetings import MeetingFactory, MeetingInvitationFactory
 
 __all__ = [
     "EnterpriseFactory",
@@ -22,6 +22,7 @@ __all__ = [
     "LeadFactory",
     "LoanProductFactory",
     "MeetingFactory",
+    "MeetingInvitationFactory",
     "OfficerFactory",
     "ProjectFactory",
     "UserFactory",

@@ -5,7 +5,9 @@ import datetime as dt
 import factory
 from django.utils import timezone
 
-from meetings.models import Meeting
+from meetings.models import Meeting, MeetingInvitation
+
+from .accounts import UserFactory
 
 
 class MeetingFactory(factory.django.DjangoModelFactory):
@@ -16,3 +18,11 @@ class MeetingFactory(factory.django.DjangoModelFactory):
     starts_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=10))
     ends_at = factory.LazyAttribute(lambda m: m.starts_at + dt.timedelta(hours=2))
     location = "区行政中心"
+
+
+class MeetingInvitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MeetingInvitation
+
+    meeting = factory.SubFactory(MeetingFactory)
+    user = factory.SubFactory(UserFactory)
