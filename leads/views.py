@@ -27,6 +27,7 @@ from .forms import (
     AgreementCorrectionForm,
     AssignForm,
     DeclineForm,
+    DisbursementForm,
     NeedReplyForm,
     NoteForm,
     RequiredNoteForm,
@@ -35,6 +36,7 @@ from .forms import (
 from .models import LEAD_TRANSITIONS
 from .selectors import (
     agreement_corrections_for,
+    disbursements_for,
     info_requests_on_need,
     lead_counts_for_institution,
     lead_explanation,
@@ -132,9 +134,11 @@ def _lead_context(request, lead, **forms):
         ),
         "agreement": getattr(lead, "agreement", None),
         "correction_form": AgreementCorrectionForm(),
+        "disbursement_form": DisbursementForm(),
     }
     if context["agreement"] is not None:
         context["corrections"] = agreement_corrections_for(agreement=context["agreement"])
+        context["disbursements"] = disbursements_for(agreement=context["agreement"])
     context.update(forms)
     return context
 
@@ -249,6 +253,39 @@ def lead_sign(request, pk):
             )
     return render(
         request, "leads/lead_detail.html", _lead_context(request, lead, sign_form=form), status=400
+    )
+
+
+@officer_required
+def sign_venues(request):
+    """The sign form's venue list for the meeting just chosen (htmx)."""
+    form = SignForm(initial={"meeting": request.GET.get("meeting")})
+    return render(request, "leads/_sign_venue.html", {"field": form["sub_venue"]})
+
+
+@officer_required
+@require_POST
+def disbursement_record(request, pk):
+    """An officer records money paid out under the lead's agreement."""
+    officer = _officer(request)
+    lead = lead_for_officer(officer=officer, pk=pk)
+    agreement = getattr(lead, "agreement", None)
+    if agreement is None:
+        raise Http404
+    form = DisbursementForm(request.POST)
+    if form.is_valid():
+        try:
+            services.disbursement_record(agreement=agreement, officer=officer, **form.cleaned_data)
+        except ServiceError as error:
+            show_refusal(request, error, form)
+        else:
+            messages.success(request, _("Disbursement recorded."))
+            return redirect(reverse("banks:lead_detail", kwargs={"pk": pk}) + "#agreement")
+    return render(
+        request,
+        "leads/lead_detail.html",
+        _lead_context(request, lead, disbursement_form=form),
+        status=400,
     )
 
 
