@@ -92,9 +92,9 @@ class SignForm(PortalFormMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         meeting_field = self.fields["meeting"]
-        meeting_field.queryset = Meeting.objects.exclude(
-            status=Meeting.Status.CANCELLED
-        ).order_by("-starts_at")
+        meeting_field.queryset = Meeting.objects.exclude(status=Meeting.Status.CANCELLED).order_by(
+            "-starts_at"
+        )
         meeting_field.required = False
         meeting_field.empty_label = _("Not signed at a meeting")
         # Choosing a meeting reloads the venue list with that meeting's venues only.

@@ -80,9 +80,13 @@ def meeting_report(meeting: Meeting) -> MeetingReport:
         total_amount=totals["amount"],
         total_count=totals["count"],
         by_institution=_totals_by(meeting, "institution_id", "institution__name"),
-        by_chain=_totals_by(meeting, "lead__need__enterprise__chain_id", "lead__need__enterprise__chain__name"),
+        by_chain=_totals_by(
+            meeting, "lead__need__enterprise__chain_id", "lead__need__enterprise__chain__name"
+        ),
         by_sub_venue=_totals_by(meeting, "sub_venue_id", "sub_venue__name"),
-        by_enterprise=_totals_by(meeting, "lead__need__enterprise_id", "lead__need__enterprise__name"),
+        by_enterprise=_totals_by(
+            meeting, "lead__need__enterprise_id", "lead__need__enterprise__name"
+        ),
         agreements=list(meeting_agreements(meeting).order_by("-amount", "id")),
         attendance=attendance,
         attendance_totals={
@@ -268,4 +272,6 @@ def undisbursed_by_institution(*, today: dt.date, days: int) -> dict[int, list[L
 
 
 def officers_of(institution_id: int) -> QuerySet[Officer]:
-    return Officer.objects.filter(institution_id=institution_id, is_active=True, user__is_active=True)
+    return Officer.objects.filter(
+        institution_id=institution_id, is_active=True, user__is_active=True
+    )

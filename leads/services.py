@@ -35,6 +35,7 @@ from matchmaking.rules import DEFAULT_RESPONSE_RATE
 from meetings.models import Meeting, SubVenue
 
 from . import tasks
+from .meeting_selectors import follow_up_days, undisbursed_by_institution
 from .models import (
     ACTIVE_LEAD_STATUSES,
     AGREEMENT_MAX_AMOUNT,
@@ -50,7 +51,6 @@ from .models import (
     LoanAgreement,
     ReminderLog,
 )
-from .meeting_selectors import follow_up_days, undisbursed_by_institution
 from .selectors import overdue_leads_by_institution
 
 L = Lead.Status
@@ -665,7 +665,9 @@ def disbursement_record(
     already = agreement.disbursements.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
     if already + amount > agreement.amount:
         raise ServiceError(
-            _("Together with %(already)s already paid out this is more than the agreement's %(total)s.")
+            _(
+                "Together with %(already)s already paid out this is more than the agreement's %(total)s."
+            )
             % {"already": format_money(already), "total": format_money(agreement.amount)},
             field="amount",
         )

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,6 +22,7 @@ from core.views import redirect_after_create, show_filter_errors, show_refusal
 from enterprises.selectors import institution_may_see_need, need_by_id, need_for_member
 from enterprises.services import EDITABLE_NEED_STATUSES, need_access_record
 from matchmaking.selectors import need_matches_explained, need_near_misses
+from meetings.talks import upcoming_slots_for_user
 
 from . import services
 from .forms import (
@@ -57,6 +59,8 @@ MATCHED_NEEDS_PER_PAGE = 25
 NEED_PAGE_MATCHES = 20
 # While matching runs, the need page asks for the matches this often.
 MATCHING_POLL_SECONDS = 3
+# Home and need pages list at most this many of the person's coming 1:1 talks.
+MY_TALKS_SHOWN = 10
 # The officer's home lists at most this many of the institution's products.
 OFFICER_HOME_PRODUCTS = 50
 
@@ -77,6 +81,7 @@ def home(request):
             "institution": institution,
             "lead_counts": lead_counts_for_institution(institution=institution),
             "products": products_for_institution(institution=institution)[:OFFICER_HOME_PRODUCTS],
+            "my_talks": upcoming_slots_for_user(request.user, now=timezone.now())[:MY_TALKS_SHOWN],
         },
     )
 
@@ -373,6 +378,7 @@ def _need_context(request, need, **extra) -> dict:
         "editable": need.status in EDITABLE_NEED_STATUSES,
         "info_requests": info_requests_on_need(leads=leads),
         "blank_reply_form": NeedReplyForm(),
+        "my_talks": upcoming_slots_for_user(request.user, now=timezone.now())[:MY_TALKS_SHOWN],
     }
     context.update(extra)
     return context

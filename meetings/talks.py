@@ -128,6 +128,16 @@ def _attending(meeting: Meeting):
     )
 
 
+def talk_participants(meeting: Meeting) -> tuple[QuerySet[Institution], QuerySet[Enterprise]]:
+    """Institutions and enterprises with somebody invited who has not declined."""
+    invited_users = _attending(meeting).values("user_id")
+    institutions = Institution.objects.filter(
+        officers__user_id__in=invited_users, officers__is_active=True
+    ).distinct()
+    enterprises = Enterprise.objects.filter(members__user_id__in=invited_users).distinct()
+    return institutions.order_by("name"), enterprises.order_by("name")
+
+
 def talk_candidates(meeting: Meeting) -> list[Candidate]:
     """Pairs of an invited institution (an officer invited who has not declined) and an invited
     enterprise (a member likewise) with a stored match score between one of the enterprise's open
@@ -284,9 +294,7 @@ def _rules_check(
         raise ServiceError(_("These two already have a talk."), field="enterprise")
     overlapping = others.filter(starts_at__lt=ends_at, ends_at__gt=starts_at)
     if overlapping.filter(institution_id=institution_id).exists():
-        raise ServiceError(
-            _("The institution already has a talk at that time."), field="starts_at"
-        )
+        raise ServiceError(_("The institution already has a talk at that time."), field="starts_at")
     if overlapping.filter(enterprise_id=enterprise_id).exists():
         raise ServiceError(_("The enterprise already has a talk at that time."), field="starts_at")
     if others.filter(institution_id=institution_id).count() >= plan.institution_capacity:

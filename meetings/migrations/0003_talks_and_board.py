@@ -7,60 +7,199 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('banks', '0002_initial'),
-        ('enterprises', '0002_financingneed_matched_at'),
-        ('meetings', '0002_sub_venue'),
+        ("banks", "0002_initial"),
+        ("enterprises", "0002_financingneed_matched_at"),
+        ("meetings", "0002_sub_venue"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='meeting',
-            name='board_token',
-            field=models.CharField(blank=True, editable=False, max_length=64, null=True, unique=True, verbose_name='board link token'),
+            model_name="meeting",
+            name="board_token",
+            field=models.CharField(
+                blank=True,
+                editable=False,
+                max_length=64,
+                null=True,
+                unique=True,
+                verbose_name="board link token",
+            ),
         ),
         migrations.CreateModel(
-            name='TalkPlan',
+            name="TalkPlan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('starts_at', models.DateTimeField(verbose_name='talks start at')),
-                ('ends_at', models.DateTimeField(verbose_name='talks end at')),
-                ('slot_minutes', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(10), django.core.validators.MaxValueValidator(15)], verbose_name='minutes per talk')),
-                ('institution_capacity', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1)], verbose_name='talks per institution')),
-                ('enterprise_capacity', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1)], verbose_name='talks per enterprise')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('meeting', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='talk_plan', to='meetings.meeting', verbose_name='meeting')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='updated by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("starts_at", models.DateTimeField(verbose_name="talks start at")),
+                ("ends_at", models.DateTimeField(verbose_name="talks end at")),
+                (
+                    "slot_minutes",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(10),
+                            django.core.validators.MaxValueValidator(15),
+                        ],
+                        verbose_name="minutes per talk",
+                    ),
+                ),
+                (
+                    "institution_capacity",
+                    models.PositiveSmallIntegerField(
+                        validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="talks per institution",
+                    ),
+                ),
+                (
+                    "enterprise_capacity",
+                    models.PositiveSmallIntegerField(
+                        validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="talks per enterprise",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "meeting",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="talk_plan",
+                        to="meetings.meeting",
+                        verbose_name="meeting",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="updated by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '1:1 talk plan',
-                'verbose_name_plural': '1:1 talk plans',
-                'constraints': [models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='talk_plan_ends_after_start')],
+                "verbose_name": "1:1 talk plan",
+                "verbose_name_plural": "1:1 talk plans",
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("ends_at__gt", models.F("starts_at"))),
+                        name="talk_plan_ends_after_start",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='TalkSlot',
+            name="TalkSlot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('starts_at', models.DateTimeField(verbose_name='starts at')),
-                ('ends_at', models.DateTimeField(verbose_name='ends at')),
-                ('score', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='match score')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='arranged by')),
-                ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='talk_slots', to='enterprises.enterprise', verbose_name='enterprise')),
-                ('institution', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='talk_slots', to='banks.institution', verbose_name='institution')),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='talk_slots', to='meetings.meeting', verbose_name='meeting')),
-                ('need', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='talk_slots', to='enterprises.financingneed', verbose_name='financing need')),
-                ('sub_venue', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='talk_slots', to='meetings.subvenue', verbose_name='venue')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("starts_at", models.DateTimeField(verbose_name="starts at")),
+                ("ends_at", models.DateTimeField(verbose_name="ends at")),
+                (
+                    "score",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=5,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="match score",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="arranged by",
+                    ),
+                ),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="talk_slots",
+                        to="enterprises.enterprise",
+                        verbose_name="enterprise",
+                    ),
+                ),
+                (
+                    "institution",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="talk_slots",
+                        to="banks.institution",
+                        verbose_name="institution",
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="talk_slots",
+                        to="meetings.meeting",
+                        verbose_name="meeting",
+                    ),
+                ),
+                (
+                    "need",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="talk_slots",
+                        to="enterprises.financingneed",
+                        verbose_name="financing need",
+                    ),
+                ),
+                (
+                    "sub_venue",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="talk_slots",
+                        to="meetings.subvenue",
+                        verbose_name="venue",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '1:1 talk',
-                'verbose_name_plural': '1:1 talks',
-                'ordering': ['meeting', 'starts_at', 'id'],
-                'indexes': [models.Index(fields=['meeting', 'starts_at'], name='meetings_ta_meeting_dacd2d_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='talk_ends_after_start'), models.UniqueConstraint(fields=('meeting', 'institution', 'enterprise'), name='one_talk_per_pair')],
+                "verbose_name": "1:1 talk",
+                "verbose_name_plural": "1:1 talks",
+                "ordering": ["meeting", "starts_at", "id"],
+                "indexes": [
+                    models.Index(
+                        fields=["meeting", "starts_at"], name="meetings_ta_meeting_dacd2d_idx"
+                    )
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("ends_at__gt", models.F("starts_at"))),
+                        name="talk_ends_after_start",
+                    ),
+                    models.UniqueConstraint(
+                        fields=("meeting", "institution", "enterprise"), name="one_talk_per_pair"
+                    ),
+                ],
             },
         ),
     ]
