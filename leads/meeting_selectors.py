@@ -44,8 +44,8 @@ def _totals_by(meeting: Meeting, key: str, label: str) -> list[dict]:
         counted_agreements()
         .filter(meeting=meeting)
         .values(key)
-        .annotate(label=label_expression(label), count=Count("id"), amount=Sum("amount"))
-        .order_by("-amount", "label")
+        .annotate(label=label_expression(label), count=Count("id"), signed=Sum("amount"))
+        .order_by("-signed", "label")
     )
 
 
@@ -72,12 +72,12 @@ def meeting_report(meeting: Meeting) -> MeetingReport:
     totals = (
         counted_agreements()
         .filter(meeting=meeting)
-        .aggregate(amount=Coalesce(Sum("amount"), ZERO), count=Count("id"))
+        .aggregate(signed=Coalesce(Sum("amount"), ZERO), count=Count("id"))
     )
     attendance = meeting_attendance(meeting)
     return MeetingReport(
         meeting=meeting,
-        total_amount=totals["amount"],
+        total_amount=totals["signed"],
         total_count=totals["count"],
         by_institution=_totals_by(meeting, "institution_id", "institution__name"),
         by_chain=_totals_by(
@@ -150,7 +150,7 @@ def meeting_board(meeting: Meeting) -> Board:
         counted_agreements()
         .filter(meeting=meeting)
         .aggregate(
-            amount=Coalesce(Sum("amount"), ZERO),
+            signed=Coalesce(Sum("amount"), ZERO),
             count=Count("id"),
             unplaced=Coalesce(Sum("amount", filter=Q(sub_venue__isnull=True)), ZERO),
         )
@@ -174,14 +174,14 @@ def meeting_board(meeting: Meeting) -> Board:
         SubVenue.objects.filter(meeting=meeting)
         .annotate(
             count=Count("agreements", filter=counted),
-            amount=Coalesce(Sum("agreements__amount", filter=counted), ZERO),
+            signed=Coalesce(Sum("agreements__amount", filter=counted), ZERO),
         )
         .order_by("-is_main", "position", "id")
-        .values("name", "is_main", "count", "amount")
+        .values("name", "is_main", "count", "signed")
     )
     return Board(
         meeting=meeting,
-        total_amount=totals["amount"],
+        total_amount=totals["signed"],
         total_count=totals["count"],
         latest=latest,
         venues=venues,
@@ -232,15 +232,17 @@ def follow_up_summary(agreements: list[LoanAgreement], *, overdue_days: int) -> 
 
 
 def previous_meeting(meeting: Meeting) -> Meeting | None:
-    """The meeting before this one: of the same series would be best; meetings have no series
-    link on this branch, so the latest earlier meeting of the same kind that was not cancelled."""
-    return (
-        Meeting.objects.filter(kind=meeting.kind, starts_at__lt=meeting.starts_at)
+    """The meeting before this one, whose follow-up this one opens with. Meetings carry no series
+    link on this branch, so: the latest earlier meeting of the same kind, else the latest earlier
+    meeting of any kind (the district's regular meetings change format: 对接会, 座谈会); cancelled
+    ones never count."""
+    earlier = (
+        Meeting.objects.filter(starts_at__lt=meeting.starts_at)
         .exclude(status=Meeting.Status.CANCELLED)
         .exclude(pk=meeting.pk)
-        .order_by("-starts_at")
-        .first()
+        .order_by("-starts_at", "-pk")
     )
+    return earlier.filter(kind=meeting.kind).first() or earlier.first()
 
 
 def previous_follow_up(meeting: Meeting, *, today: dt.date | None = None) -> dict | None:

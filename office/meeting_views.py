@@ -61,7 +61,7 @@ def meeting_report_export(request, pk):
                 Column(_("Agreements"), Column.INT),
                 Column(_("Signed"), Column.WAN),
             ],
-            rows=[(row["label"] or blank, row["count"], row["amount"]) for row in rows],
+            rows=[(row["label"] or blank, row["count"], row["signed"]) for row in rows],
         )
 
     sheets = [
