@@ -9,8 +9,8 @@ from .enterprises import (
     FinancingNeedFactory,
     ProjectFactory,
 )
-from .leads import LeadFactory
-from .meetings import MeetingFactory
+from .leads import LeadFactory, LoanAgreementFactory
+from .meetings import MeetingFactory, SubVenueFactory
 
 __all__ = [
     "EnterpriseFactory",
@@ -20,9 +20,11 @@ __all__ = [
     "IndustryClusterFactory",
     "InstitutionFactory",
     "LeadFactory",
+    "LoanAgreementFactory",
     "LoanProductFactory",
     "MeetingFactory",
     "OfficerFactory",
     "ProjectFactory",
+    "SubVenueFactory",
     "UserFactory",
 ]

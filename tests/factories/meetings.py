@@ -5,7 +5,7 @@ import datetime as dt
 import factory
 from django.utils import timezone
 
-from meetings.models import Meeting
+from meetings.models import Meeting, SubVenue
 
 
 class MeetingFactory(factory.django.DjangoModelFactory):
@@ -16,3 +16,11 @@ class MeetingFactory(factory.django.DjangoModelFactory):
     starts_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=10))
     ends_at = factory.LazyAttribute(lambda m: m.starts_at + dt.timedelta(hours=2))
     location = "区行政中心"
+
+
+class SubVenueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SubVenue
+
+    meeting = factory.SubFactory(MeetingFactory)
+    name = factory.Sequence(lambda n: f"分会场{n}")
