@@ -121,9 +121,11 @@ class SignForm(PortalFormMixin, forms.ModelForm):
             value = self.initial.get("meeting")
         value = getattr(value, "pk", value)
         try:
-            return int(value) if value not in (None, "") else None
+            number = int(value) if value not in (None, "") else None
         except (TypeError, ValueError):
             return None
+        # A number no meeting can have (PostgreSQL ids are 32-bit here) is no choice.
+        return number if number is not None and 0 < number < 2**31 else None
 
     def _limit_venues_to_meeting(self, meetings) -> None:
         """Only venues of the chosen meeting, grouped under its title; before a meeting is chosen
@@ -135,13 +137,19 @@ class SignForm(PortalFormMixin, forms.ModelForm):
         if chosen is not None:
             venues = venues.filter(meeting_id=chosen)
         field.queryset = venues.order_by("-meeting__starts_at", "position", "id")
-        groups: dict[Meeting, list] = {}
-        for venue in field.queryset:
-            groups.setdefault(venue.meeting, []).append((venue.pk, venue.name))
-        field.choices = [
-            ("", _("No particular venue")),
-            *[(meeting.title, options) for meeting, options in groups.items()],
-        ]
+
+        def grouped():
+            # Called when the select is drawn, so a page that does not show the form pays no
+            # query for it.
+            groups: dict[Meeting, list] = {}
+            for venue in field.queryset:
+                groups.setdefault(venue.meeting, []).append((venue.pk, venue.name))
+            return [
+                ("", _("No particular venue")),
+                *[(meeting.title, options) for meeting, options in groups.items()],
+            ]
+
+        field.choices = grouped
 
     def clean_purpose(self):
         return self.cleaned_data["purpose"] or LoanAgreement.Purpose.NEW

@@ -22,7 +22,7 @@ from core.views import redirect_after_create, show_filter_errors, show_refusal
 from enterprises.selectors import institution_may_see_need, need_by_id, need_for_member
 from enterprises.services import EDITABLE_NEED_STATUSES, need_access_record
 from matchmaking.selectors import need_matches_explained, need_near_misses
-from meetings.talks import upcoming_slots_for_user
+from meetings.talks import upcoming_slots_for_enterprise, upcoming_slots_for_user
 
 from . import services
 from .forms import (
@@ -378,7 +378,9 @@ def _need_context(request, need, **extra) -> dict:
         "editable": need.status in EDITABLE_NEED_STATUSES,
         "info_requests": info_requests_on_need(leads=leads),
         "blank_reply_form": NeedReplyForm(),
-        "my_talks": upcoming_slots_for_user(request.user, now=timezone.now())[:MY_TALKS_SHOWN],
+        "my_talks": upcoming_slots_for_enterprise(
+            enterprise_id=need.enterprise_id, now=timezone.now()
+        )[:MY_TALKS_SHOWN],
     }
     context.update(extra)
     return context

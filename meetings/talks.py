@@ -431,6 +431,14 @@ def upcoming_slots_for_user(user: User, *, now: dt.datetime) -> QuerySet[TalkSlo
     where = _participant_q(user)
     if where is None:
         return TalkSlot.objects.none()
+    return _upcoming(where, now=now)
+
+
+def upcoming_slots_for_enterprise(*, enterprise_id: int, now: dt.datetime) -> QuerySet[TalkSlot]:
+    return _upcoming(Q(enterprise_id=enterprise_id), now=now)
+
+
+def _upcoming(where: Q, *, now: dt.datetime) -> QuerySet[TalkSlot]:
     return (
         TalkSlot.objects.filter(where, ends_at__gte=now)
         .exclude(meeting__status=Meeting.Status.CANCELLED)

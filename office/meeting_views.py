@@ -58,7 +58,7 @@ def meeting_report_export(request, pk):
             title=label,
             columns=[
                 Column(label, width=30),
-                Column(_("Agreements"), Column.INT),
+                Column(_("Number of agreements"), Column.INT),
                 Column(_("Signed"), Column.WAN),
             ],
             rows=[(row["label"] or blank, row["count"], row["signed"]) for row in rows],

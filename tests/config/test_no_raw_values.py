@@ -21,7 +21,7 @@ from core.models import PortalSettings
 from core.reference import Collateral
 from core.sizing import Industry, Measure, SizeClass
 from enterprises.services import project_archive
-from leads.models import Lead
+from leads.models import Disbursement, Lead, LoanAgreement
 from leads.services import (
     lead_approve,
     lead_claim,
@@ -30,6 +30,8 @@ from leads.services import (
     loan_agreement_sign,
 )
 from matchmaking.engine import rescore_need
+from meetings.board import board_token_rotate
+from meetings.models import MeetingInvitation, SubVenue, TalkPlan, TalkSlot
 from tests.factories import (
     EnterpriseFactory,
     FinancingNeedFactory,
@@ -208,11 +210,41 @@ def world(enterprise_member, enterprise, officer_user, institution, finance_user
         meeting=None,
     )
     EnterpriseFactory(name="待审核企业有限公司", verification_status="pending")
-    MeetingFactory(title="季度政银企对接会")
-    MeetingFactory(
+    upcoming = MeetingFactory(title="季度政银企对接会")
+    held = MeetingFactory(
         title="2022年政银企对接会",
         starts_at=dt.datetime(2022, 6, 1, 9, tzinfo=dt.UTC),
         ends_at=dt.datetime(2022, 6, 1, 12, tzinfo=dt.UTC),
+        status="held",
+    )
+    # The agreement was signed at the held meeting's main venue, and half of it paid out since.
+    venue = SubVenue.objects.create(meeting=held, name="主会场", is_main=True)
+    signed = LoanAgreement.objects.get(lead=lead)
+    LoanAgreement.objects.filter(pk=signed.pk).update(meeting=held, sub_venue=venue)
+    Disbursement.objects.create(
+        agreement=signed,
+        amount=Decimal("3900000.00"),
+        disbursed_on=dt.date.today(),
+        recorded_by=officer_user,
+    )
+    MeetingInvitation.objects.create(meeting=held, user=officer_user, response="accepted")
+    board_token = board_token_rotate(meeting=held, actor=finance_user)
+    TalkPlan.objects.create(
+        meeting=upcoming,
+        starts_at=upcoming.starts_at,
+        ends_at=upcoming.ends_at,
+        slot_minutes=15,
+        institution_capacity=6,
+        enterprise_capacity=3,
+    )
+    talk = TalkSlot.objects.create(
+        meeting=upcoming,
+        institution=institution,
+        enterprise=enterprise,
+        need=need,
+        starts_at=upcoming.starts_at,
+        ends_at=upcoming.starts_at + dt.timedelta(minutes=15),
+        score=Decimal("61.03"),
     )
     PortalSettings.objects.get_or_create(pk=1)
     open_lead = Lead.objects.get(need=need, institution=institution)
@@ -246,6 +278,18 @@ def world(enterprise_member, enterprise, officer_user, institution, finance_user
         "enterprises:need_matches": {"pk": signed_need.pk},
         "enterprises:need_reply": {"pk": need.pk, "lead_pk": open_lead.pk},
         "banks:agreement_correction_request": {"pk": lead.pk},
+        "banks:disbursement_record": {"pk": lead.pk},
+        "office:meeting_report": {"pk": held.pk},
+        "office:meeting_report_export": {"pk": held.pk},
+        "office:meeting_board_link": {"pk": held.pk},
+        "office:meeting_board_rotate": {"pk": held.pk},
+        "office:meeting_board_screen": {"token": board_token},
+        "office:meeting_board_live": {"token": board_token},
+        "office:meeting_follow_up": {"pk": held.pk},
+        "office:meeting_talks": {"pk": upcoming.pk},
+        "office:meeting_talk_add": {"pk": upcoming.pk},
+        "office:meeting_talk_move": {"pk": upcoming.pk, "slot_pk": talk.pk},
+        "office:meeting_talk_remove": {"pk": upcoming.pk, "slot_pk": talk.pk},
         # POST-only doors: a GET is refused, nothing to scan.
         "office:agreement_correction_decide": {"pk": lead.pk},
         # Django's reset page for a link that is not valid (an invalid-link message).
@@ -254,6 +298,8 @@ def world(enterprise_member, enterprise, officer_user, institution, finance_user
         "_extra": [
             ("banks:lead_detail", {"pk": open_lead.pk}),
             ("enterprises:need_detail", {"pk": need.pk}),
+            # The next meeting opens with the held one's follow-up figures.
+            ("office:meeting_report", {"pk": upcoming.pk}),
         ],
     }
 
@@ -288,14 +334,27 @@ def test_no_page_shows_a_raw_value(persona, world, client, request):
             problems.append(f"{url} ({name}): {found}")
     # The scan must have reached the persona's main pages, or it proves nothing.
     expected = {
-        "anonymous": {"accounts:login", "catalogue", "enterprises:register"},
+        "anonymous": {
+            "accounts:login",
+            "catalogue",
+            "enterprises:register",
+            "office:meeting_board_screen",
+        },
         "enterprise_member": {
             "enterprises:home",
             "enterprises:need_detail",
             "enterprises:projects",
         },
         "officer_user": {"banks:lead_list", "banks:lead_detail", "banks:matched_needs"},
-        "finance_user": {"office:office_home", "office:product_review", "office:audit_log"},
+        "finance_user": {
+            "office:office_home",
+            "office:product_review",
+            "office:audit_log",
+            "office:meeting_report",
+            "office:meeting_follow_up",
+            "office:meeting_talks",
+            "office:meeting_board_link",
+        },
         "bureau_user": {"office:office_home", "office:verification_detail"},
     }[persona]
     assert expected <= set(scanned), f"not scanned: {expected - set(scanned)}"

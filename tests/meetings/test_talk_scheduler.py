@@ -5,6 +5,7 @@ examples of its greedy order."""
 import datetime as dt
 from collections import Counter, defaultdict
 from decimal import Decimal
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from hypothesis import given, settings
@@ -53,7 +54,7 @@ def test_nobody_is_double_booked_and_capacities_hold(
     )
     by_party = defaultdict(list)
     for slot in slots:
-        assert START <= slot.starts_at and slot.ends_at <= end
+        assert slot.starts_at >= START and slot.ends_at <= end
         assert slot.ends_at - slot.starts_at == dt.timedelta(minutes=slot_minutes)
         by_party["institution", slot.candidate.institution_id].append(slot)
         by_party["enterprise", slot.candidate.enterprise_id].append(slot)
@@ -61,11 +62,11 @@ def test_nobody_is_double_booked_and_capacities_hold(
         default = institution_capacity if party[0] == "institution" else enterprise_capacity
         assert len(theirs) <= overrides.get(party, default)
         theirs.sort(key=lambda s: s.starts_at)
-        for earlier, later in zip(theirs, theirs[1:], strict=False):
+        for earlier, later in pairwise(theirs):
             assert earlier.ends_at <= later.starts_at, f"{party} double-booked"
     pairs = Counter((s.candidate.institution_id, s.candidate.enterprise_id) for s in slots)
     assert all(count == 1 for count in pairs.values())
-    assert {p for p in pairs} <= {(c.institution_id, c.enterprise_id) for c in candidates}
+    assert set(pairs) <= {(c.institution_id, c.enterprise_id) for c in candidates}
 
 
 def _c(institution, enterprise, score, preferred=False):
@@ -94,9 +95,7 @@ def test_the_best_score_gets_the_first_slot_and_the_next_pair_waits_its_turn():
 
 
 def test_a_pair_the_institution_asked_for_comes_before_higher_scores():
-    plan = _plan(
-        [_c(1, 1, "95"), _c(1, 2, "60", preferred=True)], institution_capacity=1
-    )
+    plan = _plan([_c(1, 1, "95"), _c(1, 2, "60", preferred=True)], institution_capacity=1)
     assert plan == [(1, 2, "14:00")]
 
 

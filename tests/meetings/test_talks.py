@@ -219,9 +219,7 @@ def test_each_participant_sees_their_own_talks(fair, finance_user, officer_user,
         fair["e1"].pk,
         fair["e2"].pk,
     }
-    assert [s.institution_id for s in slots_for_user(meeting, fair["member_2"])] == [
-        fair["a"].pk
-    ]
+    assert [s.institution_id for s in slots_for_user(meeting, fair["member_2"])] == [fair["a"].pk]
     assert list(slots_for_user(meeting, outsider)) == []
     assert list(slots_for_user(meeting, finance_user)) == []
 
