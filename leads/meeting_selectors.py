@@ -13,7 +13,6 @@ from django.db.models import Count, Max, Min, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from banks.models import Officer
 from meetings.models import Meeting, MeetingInvitation, SubVenue
 
 from .models import LoanAgreement
@@ -265,15 +264,10 @@ def undisbursed_by_institution(*, today: dt.date, days: int) -> dict[int, list[L
     rows = (
         counted_agreements()
         .filter(meeting__isnull=False, signed_on__lte=cutoff, disbursements__isnull=True)
-        .select_related("meeting", "lead__need__enterprise", "institution")
+        .select_related("meeting", "lead__need__enterprise", "institution", "recorded_by")
         .order_by("institution_id", "signed_on", "id")
     )
     for agreement in rows:
         grouped.setdefault(agreement.institution_id, []).append(agreement)
     return grouped
 
-
-def officers_of(institution_id: int) -> QuerySet[Officer]:
-    return Officer.objects.filter(
-        institution_id=institution_id, is_active=True, user__is_active=True
-    )
