@@ -270,4 +270,3 @@ def undisbursed_by_institution(*, today: dt.date, days: int) -> dict[int, list[L
     for agreement in rows:
         grouped.setdefault(agreement.institution_id, []).append(agreement)
     return grouped
-
