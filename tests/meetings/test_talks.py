@@ -276,3 +276,45 @@ def test_only_government_staff_open_the_talks_page(fair, persona, request, clien
     client.force_login(request.getfixturevalue(persona))
     response = client.get(reverse("office:meeting_talks", kwargs={"pk": fair["meeting"].pk}))
     assert response.status_code == 403
+
+
+def test_the_organiser_moves_and_removes_a_talk_through_the_page(fair, finance_user, web_as):
+    _propose(fair, finance_user)
+    web = web_as(finance_user)
+    pk = fair["meeting"].pk
+    page = reverse("office:meeting_talks", kwargs={"pk": pk})
+    slot = TalkSlot.objects.get(institution=fair["b"])  # B×E1 at 14:15
+    csrf_post(
+        web,
+        reverse("office:meeting_talk_move", kwargs={"pk": pk, "slot_pk": slot.pk}),
+        {"starts_at": "2026-12-17T14:45"},
+        form_url=page,
+    )
+    slot.refresh_from_db()
+    assert slot.starts_at == _at(45)
+    # Onto E1's talk with A at 14:00: refused, the slot stays where it was.
+    response = csrf_post(
+        web,
+        reverse("office:meeting_talk_move", kwargs={"pk": pk, "slot_pk": slot.pk}),
+        {"starts_at": "2026-12-17T14:05"},
+        follow=True,
+    )
+    slot.refresh_from_db()
+    assert slot.starts_at == _at(45)
+    assert _("The enterprise already has a talk at that time.") in response.content.decode()
+    csrf_post(web, reverse("office:meeting_talk_remove", kwargs={"pk": pk, "slot_pk": slot.pk}))
+    assert not TalkSlot.objects.filter(pk=slot.pk).exists()
+
+
+def test_a_talk_of_another_meeting_is_not_found_through_this_one(fair, finance_user, web_as):
+    _propose(fair, finance_user)
+    slot = TalkSlot.objects.first()
+    other = MeetingFactory()
+    web = web_as(finance_user)
+    response = csrf_post(
+        web,
+        reverse("office:meeting_talk_remove", kwargs={"pk": other.pk, "slot_pk": slot.pk}),
+        form_url=reverse("office:meeting_talks", kwargs={"pk": other.pk}),
+    )
+    assert response.status_code == 404
+    assert TalkSlot.objects.filter(pk=slot.pk).exists()
