@@ -236,6 +236,8 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Days after which an agreement signed at a meeting with nothing paid out is followed up.
+MEETING_FOLLOW_UP_DAYS = int(os.environ.get("MEETING_FOLLOW_UP_DAYS", "30"))
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     # Tasks whose publishing failed when their change committed (broker down) go out now.
@@ -256,6 +258,12 @@ CELERY_BEAT_SCHEDULE = {
     "send-due-meeting-reminders": {
         "task": "meetings.tasks.send_due_meeting_reminders",
         "schedule": 5 * 60,
+    },
+    # Every morning: agreements signed at meetings and still not paid out after
+    # MEETING_FOLLOW_UP_DAYS days, to their institutions (履约跟踪).
+    "send-meeting-follow-up-notices": {
+        "task": "leads.tasks.send_meeting_follow_up_notices",
+        "schedule": crontab(hour=9, minute=0),
     },
     "refresh-response-rates": {
         "task": "leads.tasks.refresh_response_rates",

@@ -106,15 +106,33 @@ def csv_rows(columns: Sequence[Column], rows: Iterable[Sequence]) -> Iterable[st
         yield writer.writerow([_csv_value(c, v) for c, v in zip(columns, row, strict=True)])
 
 
-def write_xlsx(file, *, title: str, columns: Sequence[Column], rows: Iterable[Sequence]) -> None:
-    """Write one sheet: a title row, a generated-at row, the header, then the rows."""
-    from openpyxl import Workbook
+@dataclass(frozen=True)
+class Sheet:
+    """One table of a workbook with several sheets (``workbook_response``)."""
+
+    title: str
+    columns: Sequence[Column]
+    rows: Iterable[Sequence]
+
+
+def _sheet_name(title: str, used: set[str]) -> str:
+    # Excel: at most 31 characters, no []:*?/\ and unique within the workbook.
+    name = "".join("-" if ch in "[]:*?/\\" else ch for ch in str(title))[:31] or "Sheet"
+    base, number = name, 2
+    while name in used:
+        suffix = f" ({number})"
+        name, number = base[: 31 - len(suffix)] + suffix, number + 1
+    used.add(name)
+    return name
+
+
+def _append_sheet(workbook, sheet_name: str, *, title, columns, rows) -> None:
+    """A title row, a generated-at row, the header, then the rows."""
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=str(title)[:31].replace("/", "-") or "Sheet")
+    sheet = workbook.create_sheet(title=sheet_name)
     for index, column in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = column.width
     heading = WriteOnlyCell(sheet, value=str(title))
@@ -137,7 +155,38 @@ def write_xlsx(file, *, title: str, columns: Sequence[Column], rows: Iterable[Se
                 cell.number_format = _NUMBER_FORMATS[column.kind]
             cells.append(cell)
         sheet.append(cells)
+
+
+def write_xlsx(file, *, title: str, columns: Sequence[Column], rows: Iterable[Sequence]) -> None:
+    """Write one sheet: a title row, a generated-at row, the header, then the rows."""
+    write_workbook(file, sheets=[Sheet(title=title, columns=columns, rows=rows)])
+
+
+def write_workbook(file, *, sheets: Sequence[Sheet]) -> None:
+    """Write each table on its own sheet, in order."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    used: set[str] = set()
+    for sheet in sheets:
+        _append_sheet(
+            workbook,
+            _sheet_name(sheet.title, used),
+            title=sheet.title,
+            columns=sheet.columns,
+            rows=sheet.rows,
+        )
     workbook.save(file)
+
+
+def workbook_response(*, filename: str, sheets: Sequence[Sheet]):
+    """The XLSX download of several tables, one sheet each (CSV holds one table only)."""
+    file = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
+    write_workbook(file, sheets=sheets)
+    file.seek(0)
+    return FileResponse(
+        file, as_attachment=True, filename=_filename(filename, "xlsx"), content_type=XLSX_TYPE
+    )
 
 
 def export_response(

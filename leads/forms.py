@@ -1,6 +1,7 @@
 """Forms for the officer's steps on a lead and for signing."""
 
 from django import forms
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -90,15 +91,22 @@ class SignForm(PortalFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["meeting"].queryset = Meeting.objects.exclude(
-            status=Meeting.Status.CANCELLED
-        ).order_by("-starts_at")
-        self.fields["meeting"].required = False
-        self.fields["sub_venue"].queryset = SubVenue.objects.filter(
-            meeting__in=self.fields["meeting"].queryset
-        ).select_related("meeting")
-        self.fields["sub_venue"].required = False
-        self.fields["sub_venue"].label_from_instance = lambda venue: f"{venue.meeting} · {venue}"
+        meeting_field = self.fields["meeting"]
+        meeting_field.queryset = Meeting.objects.exclude(status=Meeting.Status.CANCELLED).order_by(
+            "-starts_at"
+        )
+        meeting_field.required = False
+        meeting_field.empty_label = _("Not signed at a meeting")
+        # Choosing a meeting reloads the venue list with that meeting's venues only.
+        meeting_field.widget.attrs.update(
+            {
+                "hx-get": reverse_lazy("banks:sign_venues"),
+                "hx-target": "#sign-venue-field",
+                "hx-swap": "outerHTML",
+                "hx-trigger": "change",
+            }
+        )
+        self._limit_venues_to_meeting(meeting_field.queryset)
         self.fields["signed_on"].initial = timezone.localdate()
         # Preselected with the commonest answer; an omitted value takes the model's default.
         for name in ("purpose", "security"):
@@ -106,6 +114,42 @@ class SignForm(PortalFormMixin, forms.ModelForm):
             field.required = False
             field.initial = LoanAgreement._meta.get_field(name).default
             field.choices = [c for c in field.choices if c[0]]
+
+    def _chosen_meeting_id(self) -> int | None:
+        value = self.data.get(self.add_prefix("meeting")) if self.is_bound else None
+        if value is None:
+            value = self.initial.get("meeting")
+        value = getattr(value, "pk", value)
+        try:
+            number = int(value) if value not in (None, "") else None
+        except (TypeError, ValueError):
+            return None
+        # A number no meeting can have (PostgreSQL ids are 32-bit here) is no choice.
+        return number if number is not None and 0 < number < 2**31 else None
+
+    def _limit_venues_to_meeting(self, meetings) -> None:
+        """Only venues of the chosen meeting, grouped under its title; before a meeting is chosen
+        every meeting's venues, grouped, so the list reads without scripts too."""
+        field = self.fields["sub_venue"]
+        field.required = False
+        venues = SubVenue.objects.filter(meeting__in=meetings).select_related("meeting")
+        chosen = self._chosen_meeting_id()
+        if chosen is not None:
+            venues = venues.filter(meeting_id=chosen)
+        field.queryset = venues.order_by("-meeting__starts_at", "position", "id")
+
+        def grouped():
+            # Called when the select is drawn, so a page that does not show the form pays no
+            # query for it.
+            groups: dict[Meeting, list] = {}
+            for venue in field.queryset:
+                groups.setdefault(venue.meeting, []).append((venue.pk, venue.name))
+            return [
+                ("", _("No particular venue")),
+                *[(meeting.title, options) for meeting, options in groups.items()],
+            ]
+
+        field.choices = grouped
 
     def clean_purpose(self):
         return self.cleaned_data["purpose"] or LoanAgreement.Purpose.NEW
@@ -116,6 +160,17 @@ class SignForm(PortalFormMixin, forms.ModelForm):
     def _post_clean(self):
         # The agreement is built by the signing service, which checks the contract number.
         pass
+
+
+class DisbursementForm(PortalFormMixin, forms.Form):
+    """Types only; the disbursement service checks the total and the date."""
+
+    amount = WanField(label=_("Amount paid out (ten-thousand yuan)"))
+    disbursed_on = forms.DateField(label=_("Paid out on"), widget=DatePicker())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["disbursed_on"].initial = timezone.localdate()
 
 
 class AgreementCorrectionForm(PortalFormMixin, forms.Form):

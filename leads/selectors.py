@@ -37,6 +37,7 @@ from .filters import LeadFilter
 from .models import (
     ACTIVE_LEAD_STATUSES,
     AgreementCorrection,
+    Disbursement,
     Lead,
     LoanAgreement,
     overdue_leads_q,
@@ -288,3 +289,7 @@ def agreement_corrections_for(*, agreement: LoanAgreement) -> QuerySet[Agreement
     return agreement.corrections.select_related("requested_by", "decided_by").order_by(
         "-requested_at"
     )
+
+
+def disbursements_for(*, agreement: LoanAgreement) -> QuerySet[Disbursement]:
+    return agreement.disbursements.order_by("disbursed_on", "id")

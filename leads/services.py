@@ -14,7 +14,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,6 +35,7 @@ from matchmaking.rules import DEFAULT_RESPONSE_RATE
 from meetings.models import Meeting, SubVenue
 
 from . import tasks
+from .meeting_selectors import follow_up_days, undisbursed_by_institution
 from .models import (
     ACTIVE_LEAD_STATUSES,
     AGREEMENT_MAX_AMOUNT,
@@ -45,6 +46,7 @@ from .models import (
     AGREEMENT_MIN_TERM,
     LEAD_TRANSITIONS,
     AgreementCorrection,
+    Disbursement,
     Lead,
     LoanAgreement,
     ReminderLog,
@@ -640,6 +642,118 @@ def loan_agreement_sign(
         % {"institution": lead.institution, "amount": format_money(amount)},
     )
     return agreement
+
+
+# --- Disbursements (放款) under a signed agreement -------------------------------------------------
+
+
+@transaction.atomic
+def disbursement_record(
+    *, agreement: LoanAgreement, officer: Officer, amount: Decimal, disbursed_on: dt.date
+) -> Disbursement:
+    """Record money paid out under the agreement. Only an officer of the agreement's institution;
+    the payments together never exceed the agreement; the date lies between the signing and
+    today. The agreement is locked, so two payments recorded at once are summed one after the
+    other."""
+    if not officer.is_active or officer.institution_id != agreement.institution_id:
+        raise ServiceError(_("Only the agreement's institution records its disbursements."))
+    agreement = LoanAgreement.objects.select_for_update().get(pk=agreement.pk)
+    if agreement.voided_at is not None:
+        raise ServiceError(_("This agreement was voided."))
+    if amount is None or amount < AGREEMENT_MIN_AMOUNT:
+        raise ServiceError(_("Enter the amount paid out."), field="amount")
+    already = agreement.disbursements.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
+    if already + amount > agreement.amount:
+        raise ServiceError(
+            _(
+                "Together with %(already)s already paid out this is more than the agreement's %(total)s."
+            )
+            % {"already": format_money(already), "total": format_money(agreement.amount)},
+            field="amount",
+        )
+    today = timezone.localdate()
+    if disbursed_on is None:
+        raise ServiceError(_("Enter the date of the payment."), field="disbursed_on")
+    if disbursed_on < agreement.signed_on:
+        raise ServiceError(_("Money cannot be paid out before the signing."), field="disbursed_on")
+    if disbursed_on > today:
+        raise ServiceError(_("The date cannot be in the future."), field="disbursed_on")
+    disbursement = Disbursement.objects.create(
+        agreement=agreement, amount=amount, disbursed_on=disbursed_on, recorded_by=officer.user
+    )
+    audit_record(
+        obj=disbursement,
+        action="created",
+        actor=officer.user,
+        note=_("%(amount)s paid out on %(date)s")
+        % {"amount": format_money(amount), "date": disbursed_on.isoformat()},
+        thread=agreement.lead.need,
+    )
+    return disbursement
+
+
+def meeting_follow_up_notices_send(*, now=None) -> int:
+    """Tell each institution about agreements signed at a meeting that have waited
+    ``MEETING_FOLLOW_UP_DAYS`` days or more with nothing paid out: one notice (and e-mail) per
+    recipient naming the agreements not yet followed up. Each (agreement, recipient) is claimed in
+    ``ReminderLog`` first, so the job may run twice, or daily, and nobody hears twice of one
+    agreement. Recipients: the institution's admins and the officer who recorded it."""
+    now = now or timezone.now()
+    days = follow_up_days()
+    sent = 0
+    for institution_id, agreements in undisbursed_by_institution(
+        today=timezone.localdate(now), days=days
+    ).items():
+        admins = list(
+            User.objects.filter(
+                officer__institution_id=institution_id,
+                officer__role=Officer.Role.ADMIN,
+                officer__is_active=True,
+                is_active=True,
+            )
+        )
+        recipients: dict[int, tuple[User, list[LoanAgreement]]] = {}
+        for agreement in agreements:
+            people = list(admins)
+            if agreement.recorded_by_id and agreement.recorded_by.is_active:
+                people.append(agreement.recorded_by)
+            for user in people:
+                recipients.setdefault(user.pk, (user, []))[1].append(agreement)
+        for user, theirs in recipients.values():
+            with transaction.atomic():
+                due = list(
+                    dict.fromkeys(
+                        a
+                        for a in theirs
+                        if _claim_reminder(
+                            kind="meeting-follow-up", key=f"agreement:{a.pk}", recipient=user
+                        )
+                    )
+                )
+                if not due:
+                    continue
+                lines = "\n".join(
+                    _("%(meeting)s · %(enterprise)s · %(amount)s · signed %(date)s")
+                    % {
+                        "meeting": a.meeting.title,
+                        "enterprise": a.lead.need.enterprise.name,
+                        "amount": format_money(a.amount),
+                        "date": a.signed_on.isoformat(),
+                    }
+                    for a in due
+                )
+                notice_send(
+                    users=[user],
+                    title=_(
+                        "%(count)d agreements signed at meetings have no disbursement after "
+                        "%(days)d days"
+                    )
+                    % {"count": len(due), "days": days},
+                    body=lines,
+                    url=reverse("banks:lead_detail", kwargs={"pk": due[0].lead_id}),
+                )
+                sent += 1
+    return sent
 
 
 # --- Correcting or voiding a recorded agreement ---------------------------------------------------

@@ -29,3 +29,9 @@ def send_new_lead_digests() -> int:
 def refresh_response_rates() -> int:
     """Hourly: each institution's on-time first-contact rate, a matching factor."""
     return services.institution_response_rates_refresh()
+
+
+@shared_task(name="leads.tasks.send_meeting_follow_up_notices")
+def send_meeting_follow_up_notices() -> int:
+    """Daily: institutions hear of agreements signed at meetings and still not paid out."""
+    return services.meeting_follow_up_notices_send()

@@ -18,6 +18,12 @@ officer_urlpatterns = [
         views.agreement_correction_request,
         name="agreement_correction_request",
     ),
+    path(
+        "leads/<int:pk>/agreement/disbursements/",
+        views.disbursement_record,
+        name="disbursement_record",
+    ),
+    path("leads/sign-venues/", views.sign_venues, name="sign_venues"),
     path("leads/<int:pk>/<slug:action>/", views.lead_step, name="lead_step"),
     path("matched-needs/", views.matched_needs, name="matched_needs"),
     path("matched-needs/<int:need_id>/take/", views.need_take, name="need_take"),

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,12 +22,14 @@ from core.views import redirect_after_create, show_filter_errors, show_refusal
 from enterprises.selectors import institution_may_see_need, need_by_id, need_for_member
 from enterprises.services import EDITABLE_NEED_STATUSES, need_access_record
 from matchmaking.selectors import need_matches_explained, need_near_misses
+from meetings.talks import upcoming_slots_for_enterprise, upcoming_slots_for_user
 
 from . import services
 from .forms import (
     AgreementCorrectionForm,
     AssignForm,
     DeclineForm,
+    DisbursementForm,
     NeedReplyForm,
     NoteForm,
     RequiredNoteForm,
@@ -35,6 +38,7 @@ from .forms import (
 from .models import LEAD_TRANSITIONS
 from .selectors import (
     agreement_corrections_for,
+    disbursements_for,
     info_requests_on_need,
     lead_counts_for_institution,
     lead_explanation,
@@ -55,6 +59,8 @@ MATCHED_NEEDS_PER_PAGE = 25
 NEED_PAGE_MATCHES = 20
 # While matching runs, the need page asks for the matches this often.
 MATCHING_POLL_SECONDS = 3
+# Home and need pages list at most this many of the person's coming 1:1 talks.
+MY_TALKS_SHOWN = 10
 # The officer's home lists at most this many of the institution's products.
 OFFICER_HOME_PRODUCTS = 50
 
@@ -75,6 +81,7 @@ def home(request):
             "institution": institution,
             "lead_counts": lead_counts_for_institution(institution=institution),
             "products": products_for_institution(institution=institution)[:OFFICER_HOME_PRODUCTS],
+            "my_talks": upcoming_slots_for_user(request.user, now=timezone.now())[:MY_TALKS_SHOWN],
         },
     )
 
@@ -132,9 +139,11 @@ def _lead_context(request, lead, **forms):
         ),
         "agreement": getattr(lead, "agreement", None),
         "correction_form": AgreementCorrectionForm(),
+        "disbursement_form": DisbursementForm(),
     }
     if context["agreement"] is not None:
         context["corrections"] = agreement_corrections_for(agreement=context["agreement"])
+        context["disbursements"] = disbursements_for(agreement=context["agreement"])
     context.update(forms)
     return context
 
@@ -253,6 +262,39 @@ def lead_sign(request, pk):
 
 
 @officer_required
+def sign_venues(request):
+    """The sign form's venue list for the meeting just chosen (htmx)."""
+    form = SignForm(initial={"meeting": request.GET.get("meeting")})
+    return render(request, "leads/_sign_venue.html", {"field": form["sub_venue"]})
+
+
+@officer_required
+@require_POST
+def disbursement_record(request, pk):
+    """An officer records money paid out under the lead's agreement."""
+    officer = _officer(request)
+    lead = lead_for_officer(officer=officer, pk=pk)
+    agreement = getattr(lead, "agreement", None)
+    if agreement is None:
+        raise Http404
+    form = DisbursementForm(request.POST)
+    if form.is_valid():
+        try:
+            services.disbursement_record(agreement=agreement, officer=officer, **form.cleaned_data)
+        except ServiceError as error:
+            show_refusal(request, error, form)
+        else:
+            messages.success(request, _("Disbursement recorded."))
+            return redirect(reverse("banks:lead_detail", kwargs={"pk": pk}) + "#agreement")
+    return render(
+        request,
+        "leads/lead_detail.html",
+        _lead_context(request, lead, disbursement_form=form),
+        status=400,
+    )
+
+
+@officer_required
 @require_POST
 def agreement_correction_request(request, pk):
     """An officer asks the finance office to correct or void the lead's agreement."""
@@ -336,6 +378,9 @@ def _need_context(request, need, **extra) -> dict:
         "editable": need.status in EDITABLE_NEED_STATUSES,
         "info_requests": info_requests_on_need(leads=leads),
         "blank_reply_form": NeedReplyForm(),
+        "my_talks": upcoming_slots_for_enterprise(
+            enterprise_id=need.enterprise_id, now=timezone.now()
+        )[:MY_TALKS_SHOWN],
     }
     context.update(extra)
     return context

@@ -15,6 +15,7 @@ from .channels import QR_CONTENT_ID, OutgoingMessage
 from .models import Meeting, MeetingInvitation, ReminderDelivery
 from .qr import checkin_qr_png, checkin_url
 from .services import rsvp_link
+from .talks import slots_for_user
 
 Kind = ReminderDelivery.Kind
 
@@ -64,6 +65,17 @@ def _subject(delivery: ReminderDelivery, meeting: Meeting, now: dt.datetime) -> 
     return _("Reminder: %(title)s starts %(lead)s") % values
 
 
+def _talk_line(slot) -> str:
+    start = timezone.localtime(slot.starts_at)
+    end = timezone.localtime(slot.ends_at)
+    return _("1:1 talk %(start)s–%(end)s: %(institution)s with %(enterprise)s") % {
+        "start": f"{start:%H:%M}",
+        "end": f"{end:%H:%M}",
+        "institution": slot.institution,
+        "enterprise": slot.enterprise,
+    }
+
+
 def outgoing_message(
     delivery: ReminderDelivery, invitation: MeetingInvitation | None, *, now: dt.datetime
 ) -> OutgoingMessage:
@@ -90,6 +102,9 @@ def outgoing_message(
             "qr_cid": QR_CONTENT_ID,
             "asks_answer": asks_answer,
             "portal_name": settings.PORTAL_NAME,
+            "talks": []
+            if cancelled
+            else [_talk_line(slot) for slot in slots_for_user(meeting, user)],
         }
         subject = _subject(delivery, meeting, now)
         text = render_to_string("meetings/email/meeting_message.txt", context)
@@ -102,7 +117,7 @@ def outgoing_message(
             ends_at=meeting.ends_at,
             summary=meeting.title,
             location=meeting.location,
-            description=meeting.agenda,
+            description="\n".join(filter(None, [meeting.agenda, *context["talks"]])),
             url=context["link"],
             organizer_email=organizer_email,
             organizer_name=organizer_name,

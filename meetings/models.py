@@ -4,6 +4,7 @@ import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -196,6 +197,11 @@ class Meeting(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("organizer"),
+    )
+    # The secret in the hall screen's link (大屏): whoever has it sees the live board without
+    # logging in. Empty until the organiser makes the link; rotating it kills the old link.
+    board_token = models.CharField(
+        _("board link token"), max_length=64, unique=True, null=True, blank=True, editable=False
     )
     reminder_offsets = models.JSONField(
         _("reminder times (minutes before the start)"),
@@ -549,3 +555,118 @@ def offset_label(minutes: int) -> str:
         hours = minutes // 60
         return ngettext("%(n)d hour before", "%(n)d hours before", hours) % {"n": hours}
     return ngettext("%(n)d minute before", "%(n)d minutes before", minutes) % {"n": minutes}
+
+
+class TalkSlot(models.Model):
+    """A 1:1 bank-enterprise talk at a meeting (一对一洽谈): one institution's desk and one
+    enterprise for a short slot. Proposed from match scores by ``meetings.talks``; the organiser
+    moves, removes and adds slots through the same checks (nobody double-booked, capacities)."""
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="talk_slots", verbose_name=_("meeting")
+    )
+    sub_venue = models.ForeignKey(
+        SubVenue,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="talk_slots",
+        verbose_name=_("venue"),
+    )
+    institution = models.ForeignKey(
+        "banks.Institution",
+        on_delete=models.CASCADE,
+        related_name="talk_slots",
+        verbose_name=_("institution"),
+    )
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        on_delete=models.CASCADE,
+        related_name="talk_slots",
+        verbose_name=_("enterprise"),
+    )
+    need = models.ForeignKey(
+        "enterprises.FinancingNeed",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="talk_slots",
+        verbose_name=_("financing need"),
+    )
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    score = models.DecimalField(
+        _("match score"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("arranged by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["meeting", "starts_at", "id"]
+        verbose_name = _("1:1 talk")
+        verbose_name_plural = _("1:1 talks")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="talk_ends_after_start"
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "institution", "enterprise"], name="one_talk_per_pair"
+            ),
+        ]
+        indexes = [models.Index(fields=["meeting", "starts_at"])]
+
+    def __str__(self):
+        return f"{self.institution_id} × {self.enterprise_id} @ {self.starts_at:%H:%M}"
+
+
+class TalkPlan(models.Model):
+    """How a meeting's 1:1 talks are laid out: the window, the slot length and how many talks
+    each institution's desk and each enterprise can take."""
+
+    meeting = models.OneToOneField(
+        Meeting, on_delete=models.CASCADE, related_name="talk_plan", verbose_name=_("meeting")
+    )
+    starts_at = models.DateTimeField(_("talks start at"))
+    ends_at = models.DateTimeField(_("talks end at"))
+    slot_minutes = models.PositiveSmallIntegerField(
+        _("minutes per talk"), validators=[MinValueValidator(10), MaxValueValidator(15)]
+    )
+    institution_capacity = models.PositiveSmallIntegerField(
+        _("talks per institution"), validators=[MinValueValidator(1)]
+    )
+    enterprise_capacity = models.PositiveSmallIntegerField(
+        _("talks per enterprise"), validators=[MinValueValidator(1)]
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("updated by"),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("1:1 talk plan")
+        verbose_name_plural = _("1:1 talk plans")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="talk_plan_ends_after_start"
+            )
+        ]
+
+    def __str__(self):
+        return str(self.meeting)

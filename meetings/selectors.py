@@ -389,3 +389,16 @@ def meeting_delivery_counts(meeting: Meeting) -> dict[str, int]:
 def invitation_of(user, pk: int) -> MeetingInvitation:
     """The invitee's own invitation (404 for anyone else's)."""
     return get_object_or_404(MeetingInvitation.objects.select_related("meeting"), pk=pk, user=user)
+
+
+def meeting_by_id(*, pk: int) -> Meeting:
+    return get_object_or_404(Meeting, pk=pk)
+
+
+def meeting_by_board_token(*, token: str) -> Meeting:
+    """The meeting whose hall-screen link this is; 404 for a wrong or rotated token."""
+    if not token:
+        raise Http404
+    return get_object_or_404(
+        Meeting.objects.exclude(status=Meeting.Status.CANCELLED), board_token=token
+    )

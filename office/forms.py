@@ -81,3 +81,46 @@ class AuditSearchForm(PortalFormMixin, forms.Form):
         if start and end and start > end:
             self.add_error("date_to", _("The end date must not be before the start date."))
         return cleaned
+
+
+class _LocalDateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
+class TalkPlanForm(PortalFormMixin, forms.Form):
+    """Types only; the talks service checks the bounds."""
+
+    starts_at = forms.DateTimeField(label=_("Talks start at"), widget=_LocalDateTimeInput())
+    ends_at = forms.DateTimeField(label=_("Talks end at"), widget=_LocalDateTimeInput())
+    slot_minutes = forms.IntegerField(label=_("Minutes per talk"), min_value=1, max_value=60)
+    institution_capacity = forms.IntegerField(
+        label=_("Talks per institution"), min_value=1, max_value=100
+    )
+    enterprise_capacity = forms.IntegerField(
+        label=_("Talks per enterprise"), min_value=1, max_value=100
+    )
+
+
+class TalkSlotAddForm(PortalFormMixin, forms.Form):
+    institution = forms.ModelChoiceField(label=_("Institution"), queryset=None)
+    enterprise = forms.ModelChoiceField(label=_("Enterprise"), queryset=None)
+    starts_at = forms.DateTimeField(label=_("Starts at"), widget=_LocalDateTimeInput())
+    sub_venue = forms.ModelChoiceField(label=_("Venue"), queryset=None, required=False)
+
+    def __init__(self, *args, institutions, enterprises, venues, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].queryset = institutions
+        self.fields["enterprise"].queryset = enterprises
+        self.fields["sub_venue"].queryset = venues
+
+
+class TalkSlotMoveForm(PortalFormMixin, forms.Form):
+    starts_at = forms.DateTimeField(label=_("New start"), widget=_LocalDateTimeInput())
+    sub_venue = forms.ModelChoiceField(label=_("Venue"), queryset=None, required=False)
+
+    def __init__(self, *args, venues, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sub_venue"].queryset = venues

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import meeting_views, views
 
 app_name = "office"
 
@@ -18,5 +18,40 @@ urlpatterns = [
         "agreement-corrections/<int:pk>/decide/",
         views.agreement_correction_decide,
         name="agreement_correction_decide",
+    ),
+    path("meetings/<int:pk>/report/", meeting_views.meeting_report, name="meeting_report"),
+    path(
+        "meetings/<int:pk>/report/export/",
+        meeting_views.meeting_report_export,
+        name="meeting_report_export",
+    ),
+    path("meetings/<int:pk>/board/", meeting_views.meeting_board_link, name="meeting_board_link"),
+    path(
+        "meetings/<int:pk>/board/rotate/",
+        meeting_views.meeting_board_rotate,
+        name="meeting_board_rotate",
+    ),
+    path(
+        "meetings/board/<str:token>/",
+        meeting_views.meeting_board_screen,
+        name="meeting_board_screen",
+    ),
+    path(
+        "meetings/board/<str:token>/live/",
+        meeting_views.meeting_board_live,
+        name="meeting_board_live",
+    ),
+    path("meetings/<int:pk>/follow-up/", meeting_views.meeting_follow_up, name="meeting_follow_up"),
+    path("meetings/<int:pk>/talks/", meeting_views.meeting_talks, name="meeting_talks"),
+    path("meetings/<int:pk>/talks/add/", meeting_views.meeting_talk_add, name="meeting_talk_add"),
+    path(
+        "meetings/<int:pk>/talks/<int:slot_pk>/move/",
+        meeting_views.meeting_talk_move,
+        name="meeting_talk_move",
+    ),
+    path(
+        "meetings/<int:pk>/talks/<int:slot_pk>/remove/",
+        meeting_views.meeting_talk_remove,
+        name="meeting_talk_remove",
     ),
 ]

@@ -44,6 +44,12 @@ def yi(amount):
 
 
 @register.filter
+def in_wan(amount):
+    """Always in 万元, beside a total shown in 亿元: 748000000 → '74,800.00万元'."""
+    return money.format_wan(amount)
+
+
+@register.filter
 def money_range(low, high):
     """``{{ p.min_amount|money_range:p.max_amount }}`` → '100.00万元–2.00亿元'."""
     return money.format_money_range(low, high)

@@ -13,13 +13,15 @@ from core.reference import Collateral
 from core.workdays import working_day_deadline
 from demo.data import DEMO_LOGINS, DISTRICT, ON_SITE_AGREEMENTS_WAN, ON_SITE_TOTAL, PURPOSES
 from enterprises.models import OPEN_NEED_STATUSES, FinancingNeed, Project
-from leads.models import Lead, LoanAgreement
+from leads.models import Disbursement, Lead, LoanAgreement
 from meetings import services as meeting_services
 from meetings.models import (
     DEFAULT_REMINDER_OFFSETS,
     MAX_REMINDER_OFFSET_MINUTES,
     Meeting,
+    MeetingInvitation,
     MeetingSeries,
+    SubVenue,
 )
 from meetings.reminders import meeting_reminder_offsets_set
 from meetings.selectors import presented_list_for_institution
@@ -49,12 +51,13 @@ def build_2022_meeting(enterprises, institutions, officers, finance, rng):
         },
     )
     assert sum(ON_SITE_AGREEMENTS_WAN) * WAN == ON_SITE_TOTAL
+    venues = build_2022_venues(meeting)
     signed_at = meeting.starts_at
     for index, amount_wan in enumerate(ON_SITE_AGREEMENTS_WAN):
         enterprise = enterprises[(index * 3) % 45]
         inst_index = index % 6  # the six banks signed on site
         institution, officer = institutions[inst_index], officers[inst_index]
-        contract_number = f"QX2022-{inst_index + 1:02d}-{index + 1:03d}"
+        contract_number = _contract_number(index)
         if LoanAgreement.objects.filter(
             institution=institution, contract_number=contract_number
         ).exists():
@@ -120,7 +123,115 @@ def build_2022_meeting(enterprises, institutions, officers, finance, rng):
             signed_on=signed_at.date(),
             contract_number=contract_number,
             meeting=meeting,
+            sub_venue=venues[_venue_of(index)],
             recorded_by=officer.user,
+        )
+    _place_and_disburse(meeting, venues, institutions, officers)
+    _answer_invitations(meeting, officers)
+
+
+# The 2022 meeting's venues: the main hall and two towns' halls, linked by video.
+VENUES_2022 = [
+    ("主会场", True, "清溪区行政中心三楼会议室", 200),
+    ("工业园区分会场", False, "清溪区工业园区管委会二楼会议室", 80),
+    ("白鹤镇分会场", False, "白鹤镇人民政府一楼会议室", 60),
+]
+
+
+def _venue_of(index: int) -> int:
+    """The six largest agreements were signed in the main hall, the next five in the industrial
+    park, the rest in 白鹤镇 (ON_SITE_AGREEMENTS_WAN is sorted by amount)."""
+    return 0 if index < 6 else (1 if index < 11 else 2)
+
+
+def build_2022_venues(meeting) -> list[SubVenue]:
+    venues = []
+    for position, (name, is_main, location, capacity) in enumerate(VENUES_2022):
+        venue, _ = SubVenue.objects.get_or_create(
+            meeting=meeting,
+            name=name,
+            defaults={
+                "is_main": is_main,
+                "location": location,
+                "capacity": capacity,
+                "position": position,
+            },
+        )
+        venues.append(venue)
+    return venues
+
+
+# Disbursements since the meeting: (agreement index, days after signing, share of the amount).
+# The three smallest have not been paid out: the follow-up page shows them waiting.
+DISBURSEMENTS_2022 = [
+    (0, 12, Decimal("0.60")),
+    (0, 45, Decimal("0.40")),
+    (1, 20, Decimal("1")),
+    (2, 15, Decimal("1")),
+    (3, 30, Decimal("0.50")),
+    (4, 25, Decimal("1")),
+    (5, 18, Decimal("1")),
+    (6, 40, Decimal("1")),
+    (7, 22, Decimal("1")),
+    (8, 35, Decimal("1")),
+    (9, 60, Decimal("1")),
+    (10, 28, Decimal("1")),
+    (11, 33, Decimal("1")),
+    (12, 50, Decimal("1")),
+]
+
+
+def _contract_number(index: int) -> str:
+    return f"QX2022-{index % 6 + 1:02d}-{index + 1:03d}"
+
+
+def _place_and_disburse(meeting, venues, institutions, officers):
+    """Every on-site agreement has its venue and the payments made since (idempotent: an
+    agreement that has any payment recorded is left alone)."""
+    agreements = {
+        a.contract_number: a
+        for a in LoanAgreement.objects.filter(meeting=meeting).select_related("institution")
+    }
+    for index in range(len(ON_SITE_AGREEMENTS_WAN)):
+        agreement = agreements.get(_contract_number(index))
+        if agreement is not None and agreement.sub_venue_id is None:
+            agreement.sub_venue = venues[_venue_of(index)]
+            agreement.save(update_fields=["sub_venue"])
+    paid = set(
+        Disbursement.objects.filter(agreement__meeting=meeting).values_list(
+            "agreement_id", flat=True
+        )
+    )
+    for index, days, share in DISBURSEMENTS_2022:
+        agreement = agreements.get(_contract_number(index))
+        if agreement is None or agreement.pk in paid:
+            continue
+        Disbursement.objects.create(
+            agreement=agreement,
+            amount=(agreement.amount * share).quantize(Decimal("0.01")),
+            disbursed_on=agreement.signed_on + dt.timedelta(days=days),
+            recorded_by=officers[index % 6].user,
+        )
+
+
+def _answer_invitations(meeting, officers):
+    """Every institution's officer was invited; all came but the last, who sent a colleague's
+    apologies. The development and reform bureau came too."""
+    answered_at = meeting.starts_at - dt.timedelta(days=5)
+    invitees = [(o.user, index < len(officers) - 1) for index, o in enumerate(officers)]
+    bureau = User.objects.filter(username="fagaiju").first()
+    if bureau is not None:
+        invitees.append((bureau, True))
+    for user, accepted in invitees:
+        MeetingInvitation.objects.get_or_create(
+            meeting=meeting,
+            user=user,
+            defaults={
+                "response": MeetingInvitation.Response.ACCEPTED
+                if accepted
+                else MeetingInvitation.Response.DECLINED,
+                "responded_at": answered_at,
+            },
         )
 
 

@@ -22,7 +22,7 @@ from core.models import PortalSettings
 from core.reference import Collateral
 from core.sizing import Industry, Measure, SizeClass
 from enterprises.services import project_archive
-from leads.models import Lead
+from leads.models import Disbursement, Lead, LoanAgreement
 from leads.services import (
     lead_approve,
     lead_claim,
@@ -32,7 +32,8 @@ from leads.services import (
 )
 from matchmaking.engine import rescore_need
 from meetings import services as meeting_services
-from meetings.models import MeetingInvitation, ReminderDelivery
+from meetings.board import board_token_rotate
+from meetings.models import MeetingInvitation, ReminderDelivery, SubVenue, TalkPlan, TalkSlot
 from tests.factories import (
     EnterpriseFactory,
     FinancingNeedFactory,
@@ -228,10 +229,40 @@ def world(enterprise_member, enterprise, officer_user, institution, finance_user
         attempts=5,
         last_error="SMTPRecipientsRefused: 550 mailbox unavailable",
     )
-    MeetingFactory(
+    held = MeetingFactory(
         title="2022年政银企对接会",
         starts_at=dt.datetime(2022, 6, 1, 9, tzinfo=dt.UTC),
         ends_at=dt.datetime(2022, 6, 1, 12, tzinfo=dt.UTC),
+        status="held",
+    )
+    # The agreement was signed at the held meeting's main venue, and half of it paid out since.
+    venue = SubVenue.objects.create(meeting=held, name="主会场", is_main=True)
+    signed = LoanAgreement.objects.get(lead=lead)
+    LoanAgreement.objects.filter(pk=signed.pk).update(meeting=held, sub_venue=venue)
+    Disbursement.objects.create(
+        agreement=signed,
+        amount=Decimal("3900000.00"),
+        disbursed_on=dt.date.today(),
+        recorded_by=officer_user,
+    )
+    MeetingInvitation.objects.create(meeting=held, user=officer_user, response="accepted")
+    board_token = board_token_rotate(meeting=held, actor=finance_user)
+    TalkPlan.objects.create(
+        meeting=upcoming,
+        starts_at=upcoming.starts_at,
+        ends_at=upcoming.ends_at,
+        slot_minutes=15,
+        institution_capacity=6,
+        enterprise_capacity=3,
+    )
+    talk = TalkSlot.objects.create(
+        meeting=upcoming,
+        institution=institution,
+        enterprise=enterprise,
+        need=need,
+        starts_at=upcoming.starts_at,
+        ends_at=upcoming.starts_at + dt.timedelta(minutes=15),
+        score=Decimal("61.03"),
     )
     PortalSettings.objects.get_or_create(pk=1)
     open_lead = Lead.objects.get(need=need, institution=institution)
@@ -279,6 +310,18 @@ def world(enterprise_member, enterprise, officer_user, institution, finance_user
         "enterprises:need_matches": {"pk": signed_need.pk},
         "enterprises:need_reply": {"pk": need.pk, "lead_pk": open_lead.pk},
         "banks:agreement_correction_request": {"pk": lead.pk},
+        "banks:disbursement_record": {"pk": lead.pk},
+        "office:meeting_report": {"pk": held.pk},
+        "office:meeting_report_export": {"pk": held.pk},
+        "office:meeting_board_link": {"pk": held.pk},
+        "office:meeting_board_rotate": {"pk": held.pk},
+        "office:meeting_board_screen": {"token": board_token},
+        "office:meeting_board_live": {"token": board_token},
+        "office:meeting_follow_up": {"pk": held.pk},
+        "office:meeting_talks": {"pk": upcoming.pk},
+        "office:meeting_talk_add": {"pk": upcoming.pk},
+        "office:meeting_talk_move": {"pk": upcoming.pk, "slot_pk": talk.pk},
+        "office:meeting_talk_remove": {"pk": upcoming.pk, "slot_pk": talk.pk},
         # POST-only doors: a GET is refused, nothing to scan.
         "office:agreement_correction_decide": {"pk": lead.pk},
         # Django's reset page for a link that is not valid (an invalid-link message).
@@ -287,6 +330,8 @@ def world(enterprise_member, enterprise, officer_user, institution, finance_user
         "_extra": [
             ("banks:lead_detail", {"pk": open_lead.pk}),
             ("enterprises:need_detail", {"pk": need.pk}),
+            # The next meeting opens with the held one's follow-up figures.
+            ("office:meeting_report", {"pk": upcoming.pk}),
         ],
     }
 
@@ -387,6 +432,7 @@ def test_no_page_shows_a_raw_value(persona, world, client, request):
             "catalogue",
             "enterprises:register",
             "meetings:answer_by_link",
+            "office:meeting_board_screen",
         },
         "enterprise_member": {
             "enterprises:home",
@@ -412,6 +458,10 @@ def test_no_page_shows_a_raw_value(persona, world, client, request):
             "office:series_detail",
             "office:meeting_reminders",
             "office:meeting_checkin",
+            "office:meeting_report",
+            "office:meeting_follow_up",
+            "office:meeting_talks",
+            "office:meeting_board_link",
         },
         "bureau_user": {
             "office:office_home",

@@ -14,7 +14,7 @@ from meetings.models import Meeting
 
 pytestmark = pytest.mark.django_db
 
-PORTAL_APPS = ("accounts", "enterprises", "banks", "matchmaking")
+PORTAL_APPS = ("accounts", "enterprises", "banks", "matchmaking", "meetings", "leads")
 
 
 def _snapshot():
@@ -63,3 +63,30 @@ def test_the_next_regular_meeting_is_scheduled_with_some_answers():
     answers = set(nxt.invitations.values_list("response", flat=True))
     assert {"accepted", "declined", "pending"} <= answers
     assert nxt.presented_items.count() > 0
+
+
+def test_the_2022_meeting_has_its_venues_payments_and_attendance():
+    """Hand-computed from demo.data.ON_SITE_AGREEMENTS_WAN (万元): the six largest in the main
+    hall (15000+12000+9000+8000+6000+5000), the next five in the industrial park
+    (4500+4000+3000+2800+2000), the last five in 白鹤镇 (1500+1000+500+300+200)."""
+    from leads.meeting_selectors import follow_up_agreements, meeting_attendance, meeting_board
+
+    call_command("seed_demo", stdout=StringIO())
+    meeting = Meeting.objects.get(title="2022年全区政银企对接会")
+    board = meeting_board(meeting)
+    assert {v["name"]: v["signed"] / 10_000 for v in board.venues} == {
+        "主会场": 55000,
+        "工业园区分会场": 16300,
+        "白鹤镇分会场": 3500,
+    }
+    assert (board.total_amount, board.total_count) == (Decimal("748000000.00"), 16)
+    agreements = follow_up_agreements(meeting)
+    # Paid in full but for agreement 4 (8000, half paid); the three smallest wait.
+    assert sum(a.disbursed for a in agreements) == Decimal(69800) * 10_000
+    assert sorted(a.amount / 10_000 for a in agreements if a.days_waited is not None) == [
+        200,
+        300,
+        500,
+    ]
+    attendance = meeting_attendance(meeting)
+    assert (len(attendance), sum(r["accepted"] for r in attendance)) == (8, 7)

@@ -9,8 +9,8 @@ from .enterprises import (
     FinancingNeedFactory,
     ProjectFactory,
 )
-from .leads import LeadFactory
-from .meetings import MeetingFactory, MeetingInvitationFactory
+from .leads import LeadFactory, LoanAgreementFactory
+from .meetings import MeetingFactory, MeetingInvitationFactory, SubVenueFactory
 
 __all__ = [
     "EnterpriseFactory",
@@ -20,10 +20,12 @@ __all__ = [
     "IndustryClusterFactory",
     "InstitutionFactory",
     "LeadFactory",
+    "LoanAgreementFactory",
     "LoanProductFactory",
     "MeetingFactory",
     "MeetingInvitationFactory",
     "OfficerFactory",
     "ProjectFactory",
+    "SubVenueFactory",
     "UserFactory",
 ]

@@ -5,7 +5,7 @@ import datetime as dt
 import factory
 from django.utils import timezone
 
-from meetings.models import Meeting, MeetingInvitation
+from meetings.models import Meeting, MeetingInvitation, SubVenue
 
 from .accounts import UserFactory
 
@@ -26,3 +26,11 @@ class MeetingInvitationFactory(factory.django.DjangoModelFactory):
 
     meeting = factory.SubFactory(MeetingFactory)
     user = factory.SubFactory(UserFactory)
+
+
+class SubVenueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SubVenue
+
+    meeting = factory.SubFactory(MeetingFactory)
+    name = factory.Sequence(lambda n: f"分会场{n}")

@@ -246,3 +246,23 @@ def test_a_pending_invitee_answers_from_the_link_in_the_reminder(meeting, web):
     pending.refresh_from_db()
     assert (pending.response, pending.substitute_name) == ("declined", "李会计")
     assert "_auth_user_id" not in web.session
+
+
+def test_a_reminder_lists_the_invitees_one_to_one_talks(meeting, officer_user, enterprise):
+    from meetings.models import TalkSlot
+
+    MeetingInvitationFactory(meeting=meeting, user=officer_user, response="accepted")
+    TalkSlot.objects.create(
+        meeting=meeting,
+        institution=officer_user.officer.institution,
+        enterprise=enterprise,
+        starts_at=START + dt.timedelta(minutes=30),
+        ends_at=START + dt.timedelta(minutes=45),
+    )
+    meeting_reminders_queue_due(now=WEEK_MARK)
+    send_all(WEEK_MARK)
+    (message,) = [m for m in mail.outbox if m.to == [officer_user.email]]
+    line = f"10:00–10:15：{officer_user.officer.institution}与{enterprise.name}"
+    assert line in message.body
+    (event,) = ics_of(message).walk("VEVENT")
+    assert line in str(event["DESCRIPTION"])
