@@ -53,12 +53,28 @@ def lead_counts_for_institution(*, institution: Institution) -> dict[str, int]:
     )
 
 
+def leads_out_of_sight_q() -> Q:
+    """Leads whose institution may no longer see the need: the enterprise revoked its access,
+    narrowed the need's visibility to other institutions, or withdrew the need. The institution
+    sees nothing of such a lead (closed or not), nor is it named in notices about it."""
+    revoked = NeedAccessRevocation.objects.filter(
+        need=OuterRef("need_id"), institution=OuterRef("institution_id")
+    )
+    chosen = FinancingNeed.allowed_institutions.through.objects.filter(
+        financingneed=OuterRef("need_id"), institution=OuterRef("institution_id")
+    )
+    return (
+        Q(Exists(revoked))
+        | (Q(need__visibility=FinancingNeed.Visibility.CHOSEN) & ~Q(Exists(chosen)))
+        | Q(need__status=FinancingNeed.Status.WITHDRAWN)
+    )
+
+
 def leads_for_institution(*, institution: Institution) -> QuerySet[Lead]:
-    """Every lead of the institution except on needs whose enterprise withdrew its access."""
-    revoked = NeedAccessRevocation.objects.filter(need=OuterRef("need_id"), institution=institution)
+    """Every lead of the institution except those out of its sight (``leads_out_of_sight_q``)."""
     return (
         Lead.objects.filter(institution=institution)
-        .exclude(Exists(revoked))
+        .exclude(leads_out_of_sight_q())
         .select_related(
             "need__enterprise__chain__cluster",
             "product",

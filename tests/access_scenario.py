@@ -14,6 +14,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+import pytest
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
@@ -273,3 +275,17 @@ def build_scenario() -> Scenario:
             "the contract number": CONTRACT_NUMBER,
         },
     )
+
+
+@pytest.fixture(scope="module")
+def scenario(django_db_setup, django_db_blocker):
+    """Built once per test module, in a transaction rolled back at its end; each test's own
+    transaction (the ``db`` fixture) is a savepoint inside it."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield build_scenario()
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)

@@ -35,7 +35,7 @@ from django.test import Client
 from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
 
-from tests.access_scenario import PERSONAS, Scenario, build_scenario
+from tests.access_scenario import PERSONAS, Scenario, scenario  # noqa: F401 (a fixture)
 from tests.factories import UserFactory
 
 # fmt: off
@@ -478,22 +478,6 @@ def try_door(client, persona, key, method, s):
     if shown:
         problems.append(f"{method} {url} ({key}) as {persona} ({got}) shows {', '.join(shown)}")
     return got, problems
-
-
-# --- The scenario, once for the module -------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def scenario(django_db_setup, django_db_blocker):
-    """Built once; each test's own transaction (the ``db`` fixture) is a savepoint inside."""
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            yield build_scenario()
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
 
 
 # --- The tests ---------------------------------------------------------------------------------
