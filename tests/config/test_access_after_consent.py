@@ -27,7 +27,7 @@ from leads.models import Lead
 from leads.services import lead_claim, lead_record_contact
 from matchmaking.engine import rescore_need
 from matchmaking.models import Match
-from tests.access_scenario import scenario  # noqa: F401 (a fixture)
+from tests import access_scenario
 from tests.config.test_access_table import TABLE, browser, table_keys, url_for
 from tests.factories import (
     EnterpriseFactory,
@@ -40,6 +40,9 @@ NAME = "清溪华信包装有限公司"
 PURPOSE = "更新柔版印刷生产线"
 AMOUNT_SHOWN = "426.00万元"
 PHONE = "13766660426"
+
+# The module's scenario, built once (see tests/access_scenario.py).
+scenario = access_scenario.scenario
 
 
 def _consenting_enterprise(s):

@@ -23,7 +23,6 @@ The scenario is built once for the module; every request runs in a savepoint rol
 from __future__ import annotations
 
 import copy
-import hashlib
 import re
 from urllib.parse import urlparse
 
@@ -35,8 +34,10 @@ from django.test import Client
 from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
 
-from tests.access_scenario import PERSONAS, Scenario, scenario  # noqa: F401 (a fixture)
+from tests import access_scenario
+from tests.access_scenario import PERSONAS, Scenario
 from tests.factories import UserFactory
+from tests.refusals import PORTAL_APPS, fingerprint
 
 # fmt: off
 ACCESS_TABLE = """
@@ -202,19 +203,10 @@ RIVAL_SECRETS = ("the agreement's amount", "the contract number")
 TOKEN_PAGES = {("enterprises:invitation_accept", "anon")}
 # The consent log records each officer's read of a need: a read, whatever the method.
 READ_LOG = {"enterprises.NeedAccessLog"}
-# Reference and bookkeeping tables left out of the database fingerprint.
-NOT_FINGERPRINTED = {"core.CalendarDay", "core.IndustryCluster", "core.IndustryChain"}
-PORTAL_APPS = {
-    "core",
-    "accounts",
-    "banks",
-    "enterprises",
-    "matchmaking",
-    "meetings",
-    "leads",
-    "office",
-}
 SKIPPED_NAMESPACES = ("admin",)
+
+# The module's scenario, built once (see tests/access_scenario.py).
+scenario = access_scenario.scenario
 
 
 def _kw(**values):
@@ -416,17 +408,6 @@ class WriteRecorder:
         if match and match.group(1) in self.tables:
             self.written.add(self.tables[match.group(1)])
         return execute(sql, params, many, context)
-
-
-def fingerprint() -> dict[str, str]:
-    """A hash of every row of every portal table (the scenario is small)."""
-    out = {}
-    for model in apps.get_models():
-        if model._meta.app_label not in PORTAL_APPS or model._meta.label in NOT_FINGERPRINTED:
-            continue
-        rows = model.objects.order_by("pk").values_list()
-        out[model._meta.label] = hashlib.sha256(repr(list(rows)).encode()).hexdigest()
-    return out
 
 
 CSRF_SECRET = "a" * 32  # a CSRF secret the test sets as the cookie and sends with each form
