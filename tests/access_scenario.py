@@ -273,6 +273,7 @@ def build_scenario() -> Scenario:
             "the signed need's purpose": SIGNED_PURPOSE,
             "the agreement's amount": "596.00万元",
             "the contract number": CONTRACT_NUMBER,
+            "the holder bank's product under review": submitted_product.name,
         },
     )
 

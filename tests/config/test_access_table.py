@@ -197,8 +197,13 @@ favicon                             POST    >/static/favicon.ico  >/static/favic
 REFUSED = {"403", "404", "405", ">login"}
 # Personas with no business with the enterprise at all: nothing of it on any page they get.
 OUTSIDERS = {"anon", "other_ent", "stranger"}
-# What the rival bank (another lead on the same need) must never see: the agreement 城东 signed.
-RIVAL_SECRETS = ("the agreement's amount", "the contract number")
+# What the rival bank (another lead on the same need) must never see: the agreement 城东 signed
+# and 城东's product still under review.
+RIVAL_SECRETS = (
+    "the agreement's amount",
+    "the contract number",
+    "the holder bank's product under review",
+)
 # Pages that show the enterprise's name to whoever holds the link's token (an invitee).
 TOKEN_PAGES = {("enterprises:invitation_accept", "anon")}
 # The consent log records each officer's read of a need: a read, whatever the method.
