@@ -1,23 +1,30 @@
 """The access table: every door of the portal, tried by every persona, against one explicit table.
 
-The routes come from the URL resolver, so a new route is tried as soon as it exists, and fails
-``test_every_route_is_in_the_table`` until its lines are in ``ACCESS_TABLE`` (the failure prints
-the lines to add, with what each persona got: check each value before pasting it).
+The routes come from the URL resolver, so a new route is tried as soon as it exists, and
+``test_every_route_is_in_the_table`` fails until its lines are in ``ACCESS_TABLE``: the failure
+prints the lines to paste, with what each persona got (check each value before pasting). A route
+with parameters first needs an entry in ``URL_KWARGS`` (which scenario object it shows; add the
+object to ``tests/access_scenario.py`` if it is new) and, if its form needs data, in ``POST_DATA``.
+A variant (``name[variant]`` in ``URL_KWARGS``) is the same route on another object or action.
 
-Each persona GETs every page and POSTs every door (with a CSRF token, real ids from
-``tests/access_scenario.py`` and plausible data) and the answer must be the table's:
+Each persona GETs every page and POSTs every door (with a CSRF token, real ids and plausible data)
+and gets exactly its cell of the table:
 
 - ``200`` ``400`` ``403`` ``404`` ``405``: the status code;
-- ``>name``: a redirect to the page named ``name`` (URL name without its namespace); ``>login`` is
-  the login page (anonymous visitors).
+- ``>name``: a redirect to the page named ``name`` (the URL name, with its namespace only where the
+  bare name is ambiguous, e.g. ``>banks:home``); ``>login`` is the login page;
+- a trailing ``*``: the request wrote to the database (INSERT, UPDATE or DELETE on a portal table,
+  read from the SQL sent). A cell without it must write nothing, so a refusal that redirects with a
+  message (``>officer_list`` for an officer who is not the admin) is told from a success
+  (``>officer_list*``). The log of who opened a need is a read and does not count.
 
-Besides the status: a refused request (403, 404, 405, or a redirect to the login page) changes
-nothing in the database and its page names nothing of the enterprise (name, credit code, phone,
-purposes, amounts, contract number); the outsiders (anonymous, another enterprise, an unrelated
-bank) see none of it on any page at all, and the rival bank never sees the agreement another
-bank signed. A GET changes nothing (but the log of who opened a need).
+Besides that: a refused request (403, 404, 405, a redirect to the login page) shows nothing of the
+enterprise (name, credit code, phone, purposes, amounts, contract number); the outsiders
+(anonymous, another enterprise, an unrelated bank) see none of it on any page at all, and the rival
+bank never sees the agreement another bank signed nor a product under review.
 
 The scenario is built once for the module; every request runs in a savepoint rolled back after it.
+The admin is covered by a simpler rule: only staff get in.
 """
 
 from __future__ import annotations
@@ -470,20 +477,26 @@ def try_door(client, persona, key, method, s):
 
 
 def _line(key, method, answers: dict[str, str]) -> str:
-    return f"{key:<43} {method:<6} " + " ".join(f"{answers[p]:<7}" for p in PERSONAS)
+    return f"{key:<34}  {method:<6}  " + "  ".join(f"{answers[p]:<20}" for p in PERSONAS)
 
 
 def test_every_route_is_in_the_table(scenario, db):
     """A route (or a variant) with no line in ACCESS_TABLE fails here, naming the lines to add."""
     missing_kwargs = [
-        name
+        (name, list(pattern.pattern.converters))
         for name, pattern in routed_names()
         if pattern.pattern.converters and name not in URL_KWARGS
     ]
     assert not missing_kwargs, (
         "These routes have parameters: say in URL_KWARGS (tests/config/test_access_table.py) "
         "which scenario object each shows (add it to tests/access_scenario.py if it is new), "
-        f"and in POST_DATA what its form is sent: {missing_kwargs}"
+        "and in POST_DATA what its form is sent if it takes one. Lines to complete:\n"
+        + "\n".join(
+            f'    "{name}": _kw('
+            + ", ".join(f'{param}="<scenario attribute>.pk"' for param in params)
+            + "),"
+            for name, params in missing_kwargs
+        )
     )
     lines = []
     clients = {persona: browser(scenario.user(persona)) for persona in PERSONAS}
