@@ -36,11 +36,7 @@ def _require_admin(officer: Officer, institution: Institution) -> None:
 
 
 def _check_product_officer(product: LoanProduct, officer: Officer) -> None:
-    if (
-        officer is None
-        or not officer.is_active
-        or officer.institution_id != product.institution_id
-    ):
+    if officer is None or not officer.is_active or officer.institution_id != product.institution_id:
         raise ServiceError(_("This product belongs to another institution."))
 
 
