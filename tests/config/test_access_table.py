@@ -595,3 +595,22 @@ def test_admin_opens_for_staff(scenario, db):
     client = browser(staff)
     for url in (reverse("admin:index"), reverse("admin:enterprises_enterprise_changelist")):
         assert client.get(url).status_code == 200, url
+
+
+def test_the_secrets_are_on_the_pages_they_belong_to(scenario, db):
+    """The body checks above look for these exact strings: each is shown, as written, to someone
+    entitled to it (else a change of format would make those checks pass vacuously)."""
+    s = scenario
+    holder, finance = browser(s.user("holder")), browser(s.user("finance"))
+    pages = {
+        "lead": holder.get(url_for("banks:lead_detail", s)),
+        "signed lead": holder.get(url_for("banks:lead_detail[signed]", s)),
+        "signed need": browser(s.user("ent_admin")).get(
+            url_for("enterprises:need_detail[signed]", s)
+        ),
+        "review": finance.get(url_for("office:product_review", s)),
+    }
+    assert all(page.status_code == 200 for page in pages.values())
+    shown = "".join(page.content.decode() for page in pages.values())
+    missing = [what for what, text in s.secrets.items() if text not in shown]
+    assert not missing, f"never shown: {missing}"
