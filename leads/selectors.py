@@ -101,6 +101,11 @@ def matched_needs_for_institution(*, institution: Institution):
     """Open needs matched to the institution's products that it holds no lead on yet, with how many
     institutions already hold each (the contact cap decides whether it can still take one)."""
     own_lead = Lead.objects.filter(need=OuterRef("need_id"), institution=institution)
+    # The consent as it is now, not as it was when the engine last wrote the matches.
+    revoked = NeedAccessRevocation.objects.filter(need=OuterRef("need_id"), institution=institution)
+    chosen = FinancingNeed.allowed_institutions.through.objects.filter(
+        financingneed=OuterRef("need_id"), institution=institution
+    )
     holders = (
         Lead.objects.filter(need=OuterRef("need_id"), status__in=ACTIVE_LEAD_STATUSES)
         .values("need_id")
@@ -114,6 +119,8 @@ def matched_needs_for_institution(*, institution: Institution):
             need__enterprise__verification_status=Enterprise.VerificationStatus.VERIFIED,
         )
         .exclude(Exists(own_lead))
+        .exclude(Exists(revoked))
+        .exclude(Q(need__visibility=FinancingNeed.Visibility.CHOSEN) & ~Q(Exists(chosen)))
         .values(
             "need_id",
             "need__purpose",

@@ -17,6 +17,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from banks.models import LoanProduct
+from core.errors import ServiceError
 from enterprises.models import FinancingNeed
 from enterprises.services import (
     financing_need_revoke_access,
@@ -24,7 +26,7 @@ from enterprises.services import (
     financing_need_withdraw,
 )
 from leads.models import Lead
-from leads.services import lead_claim, lead_record_contact
+from leads.services import lead_claim, lead_record_contact, lead_take
 from matchmaking.engine import rescore_need
 from matchmaking.models import Match
 from tests import access_scenario
@@ -93,18 +95,22 @@ def _withdraw(s, admin, need, lead):
 CONSENT_CHANGES = {"revoke": _revoke, "narrow": _narrow, "withdraw": _withdraw}
 
 
-def _pages_of(persona, s, lead):
-    """Every page the persona may open (a 200 in the access table), the inbox under each status
-    filter and all of them, and the lead's own page."""
-    pages = [
-        url_for(key, s) for key in table_keys() if TABLE.get((key, "GET"), {}).get(persona) == "200"
-    ]
+def _lead_pages(lead):
+    """The inbox under each status filter and all of them, and the lead's own page."""
     inbox = reverse("banks:lead_list")
-    pages += [f"{inbox}?status={status}" for status in Lead.Status.values]
+    pages = [f"{inbox}?status={status}" for status in Lead.Status.values]
     pages.append(inbox + "?" + "&".join(f"status={status}" for status in Lead.Status.values))
     pages += [f"{inbox}?overdue=true", f"{inbox}?mine=true"]
     pages.append(reverse("banks:lead_detail", args=[lead.pk]))
     return pages
+
+
+def _pages_of(persona, s, lead):
+    """Every page the persona may open (a 200 in the access table), and ``_lead_pages``."""
+    pages = [
+        url_for(key, s) for key in table_keys() if TABLE.get((key, "GET"), {}).get(persona) == "200"
+    ]
+    return pages + _lead_pages(lead)
 
 
 def _shown(client, pages, secrets):
@@ -147,6 +153,9 @@ def test_the_bank_that_lost_access_sees_nothing_of_the_enterprise(change, worked
     assert NAME in clients["holder"].get(inbox).content.decode()
 
     CONSENT_CHANGES[change](s, admin, need, lead)
+    # At once, before the engine has looked at the need again: the inbox, its filters, the lead.
+    found = _shown(clients["holder"], _lead_pages(lead), secrets)
+    assert not found, f"Right after the {change}:\n" + "\n".join(found)
     # What the change queues on commit: the engine rescores the need (and closes the leads that
     # no longer match).
     rescore_need(need.pk)
@@ -160,3 +169,21 @@ def test_the_bank_that_lost_access_sees_nothing_of_the_enterprise(change, worked
         # The rival keeps its access: its lead still names the enterprise.
         page = clients["rival"].get(reverse("banks:lead_detail", args=[rival_lead.pk]))
         assert NAME in page.content.decode()
+
+
+def test_a_bank_left_out_of_a_narrowed_need_no_longer_finds_it_among_matched_needs(scenario, db):
+    """北门 matched the need but holds no lead; the enterprise then shows it to 河西 only. The
+    need leaves 北门's matched needs at once, before the engine replaces the stale matches."""
+    s = scenario
+    admin, need, lead, _rival_lead, secrets = _consenting_enterprise(s)
+    product = LoanProduct.objects.get(institution=s.stranger_institution)
+    Match.objects.create(need=need, product=product, score=Decimal("75.00"))
+    client = browser(s.user("stranger"))
+    matched = reverse("banks:matched_needs")
+    assert PURPOSE in client.get(matched).content.decode()
+    _narrow(s, admin, need, lead)
+    assert not _shown(client, [matched], secrets)
+    with pytest.raises(ServiceError):
+        lead_take(need=need, officer=s.user("stranger").officer)
+    rescore_need(need.pk)
+    assert not _shown(client, [matched], secrets)
