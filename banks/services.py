@@ -26,8 +26,18 @@ from .signals import officer_removed, product_changed
 
 
 def _require_admin(officer: Officer, institution: Institution) -> None:
-    if officer is None or officer.institution_id != institution.pk or not officer.is_admin:
+    if (
+        officer is None
+        or not officer.is_active
+        or officer.institution_id != institution.pk
+        or not officer.is_admin
+    ):
         raise ServiceError(_("Only the institution's administrator can manage officers."))
+
+
+def _check_product_officer(product: LoanProduct, officer: Officer) -> None:
+    if officer is None or not officer.is_active or officer.institution_id != product.institution_id:
+        raise ServiceError(_("This product belongs to another institution."))
 
 
 def _matching_should_look_again(product: LoanProduct) -> None:
@@ -146,13 +156,14 @@ def loan_product_save(
 ) -> LoanProduct:
     """Create or edit a product of the officer's institution. Editing a published product sends
     it back for review (and out of matching until it is published again)."""
+    if officer is None or not officer.is_active:
+        raise ServiceError(_("Only an active officer of an institution can save its products."))
     chains = data.pop("eligible_chains", None)
     if product is None:
         product = LoanProduct(institution=officer.institution)
     else:
         product = LoanProduct.objects.select_for_update().get(pk=product.pk)
-        if product.institution_id != officer.institution_id:
-            raise ServiceError(_("This product belongs to another institution."))
+        _check_product_officer(product, officer)
         if product.status == LoanProduct.Status.RETIRED:
             raise ServiceError(_("A retired product cannot be edited."))
     is_new = product.pk is None
@@ -200,8 +211,7 @@ def _notify_reviewers(product: LoanProduct) -> None:
 @transaction.atomic
 def loan_product_submit(*, product: LoanProduct, officer: Officer) -> LoanProduct:
     product = LoanProduct.objects.select_for_update().get(pk=product.pk)
-    if product.institution_id != officer.institution_id:
-        raise ServiceError(_("This product belongs to another institution."))
+    _check_product_officer(product, officer)
     from_status = _product_move(product, LoanProduct.Status.SUBMITTED)
     product.save(update_fields=["status", "updated_at"])
     _product_audit(product, actor=officer.user, from_status=from_status)
@@ -212,8 +222,7 @@ def loan_product_submit(*, product: LoanProduct, officer: Officer) -> LoanProduc
 @transaction.atomic
 def loan_product_retire(*, product: LoanProduct, officer: Officer) -> LoanProduct:
     product = LoanProduct.objects.select_for_update().get(pk=product.pk)
-    if product.institution_id != officer.institution_id:
-        raise ServiceError(_("This product belongs to another institution."))
+    _check_product_officer(product, officer)
     was_published = product.status == LoanProduct.Status.PUBLISHED
     from_status = _product_move(product, LoanProduct.Status.RETIRED)
     product.save(update_fields=["status", "updated_at"])
@@ -228,7 +237,7 @@ def loan_product_review(
     *, product: LoanProduct, reviewer: User, publish: bool, note: str = ""
 ) -> LoanProduct:
     """The finance office publishes a product (it is then matched) or returns it with a reason."""
-    if not reviewer.is_finance_office:
+    if reviewer is None or not reviewer.is_active or not reviewer.is_finance_office:
         raise ServiceError(_("Only the finance office reviews loan products."))
     product = LoanProduct.objects.select_for_update().get(pk=product.pk)
     if not publish and not note.strip():

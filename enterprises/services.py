@@ -55,7 +55,7 @@ def _matching_should_look_again(need: FinancingNeed) -> None:
 
 
 def _require_finance_office(actor: User) -> None:
-    if actor is None or not actor.is_finance_office:
+    if actor is None or not actor.is_active or not actor.is_finance_office:
         raise ServiceError(_("Only the finance office verifies enterprises."))
 
 
@@ -243,6 +243,9 @@ def enterprise_remove_member(*, enterprise: Enterprise, actor: User, member: Use
         raise ServiceError(_("Only the enterprise's administrator can remove colleagues."))
     if member.pk == actor.pk:
         raise ServiceError(_("You cannot remove yourself."))
+    if not EnterpriseMembership.objects.filter(enterprise=enterprise, user=member).exists():
+        # Otherwise the account of someone outside the enterprise would be switched off.
+        raise ServiceError(_("This person is not a member of your enterprise."))
     EnterpriseMembership.objects.filter(enterprise=enterprise, user=member).delete()
     member.is_active = False
     member.save(update_fields=["is_active"])
@@ -356,6 +359,9 @@ def _save_need_fields(need: FinancingNeed, data: dict) -> None:
 def financing_need_create(
     *, enterprise: Enterprise, actor: User, data: dict, submit: bool = False
 ) -> FinancingNeed:
+    membership = getattr(actor, "enterprise_membership", None)
+    if membership is None or membership.enterprise_id != enterprise.pk:
+        raise ServiceError(_("Only a member of the enterprise can add its needs."))
     data = dict(data)
     need = FinancingNeed(enterprise=enterprise, created_by=actor, status=FinancingNeed.Status.DRAFT)
     _save_need_fields(need, data)
@@ -369,6 +375,7 @@ def financing_need_create(
 def financing_need_update(
     *, need: FinancingNeed, actor: User, data: dict, submit: bool = False
 ) -> FinancingNeed:
+    need_member_check(need=need, actor=actor)
     locked = FinancingNeed.objects.select_for_update().get(pk=need.pk)
     if locked.status not in EDITABLE_NEED_STATUSES:
         raise ServiceError(
@@ -390,6 +397,7 @@ def financing_need_update(
 
 
 def financing_need_submit(*, need: FinancingNeed, actor: User) -> FinancingNeed:
+    need_member_check(need=need, actor=actor)
     enterprise = need.enterprise
     message = ""
     if not enterprise.is_verified:

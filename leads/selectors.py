@@ -54,12 +54,28 @@ def lead_counts_for_institution(*, institution: Institution) -> dict[str, int]:
     )
 
 
+def leads_out_of_sight_q() -> Q:
+    """Leads whose institution may no longer see the need: the enterprise revoked its access,
+    narrowed the need's visibility to other institutions, or withdrew the need. The institution
+    sees nothing of such a lead (closed or not), nor is it named in notices about it."""
+    revoked = NeedAccessRevocation.objects.filter(
+        need=OuterRef("need_id"), institution=OuterRef("institution_id")
+    )
+    chosen = FinancingNeed.allowed_institutions.through.objects.filter(
+        financingneed=OuterRef("need_id"), institution=OuterRef("institution_id")
+    )
+    return (
+        Q(Exists(revoked))
+        | (Q(need__visibility=FinancingNeed.Visibility.CHOSEN) & ~Q(Exists(chosen)))
+        | Q(need__status=FinancingNeed.Status.WITHDRAWN)
+    )
+
+
 def leads_for_institution(*, institution: Institution) -> QuerySet[Lead]:
-    """Every lead of the institution except on needs whose enterprise withdrew its access."""
-    revoked = NeedAccessRevocation.objects.filter(need=OuterRef("need_id"), institution=institution)
+    """Every lead of the institution except those out of its sight (``leads_out_of_sight_q``)."""
     return (
         Lead.objects.filter(institution=institution)
-        .exclude(Exists(revoked))
+        .exclude(leads_out_of_sight_q())
         .select_related(
             "need__enterprise__chain__cluster",
             "product",
@@ -86,6 +102,11 @@ def matched_needs_for_institution(*, institution: Institution):
     """Open needs matched to the institution's products that it holds no lead on yet, with how many
     institutions already hold each (the contact cap decides whether it can still take one)."""
     own_lead = Lead.objects.filter(need=OuterRef("need_id"), institution=institution)
+    # The consent as it is now, not as it was when the engine last wrote the matches.
+    revoked = NeedAccessRevocation.objects.filter(need=OuterRef("need_id"), institution=institution)
+    chosen = FinancingNeed.allowed_institutions.through.objects.filter(
+        financingneed=OuterRef("need_id"), institution=institution
+    )
     holders = (
         Lead.objects.filter(need=OuterRef("need_id"), status__in=ACTIVE_LEAD_STATUSES)
         .values("need_id")
@@ -99,6 +120,8 @@ def matched_needs_for_institution(*, institution: Institution):
             need__enterprise__verification_status=Enterprise.VerificationStatus.VERIFIED,
         )
         .exclude(Exists(own_lead))
+        .exclude(Exists(revoked))
+        .exclude(Q(need__visibility=FinancingNeed.Visibility.CHOSEN) & ~Q(Exists(chosen)))
         .values(
             "need_id",
             "need__purpose",

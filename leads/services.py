@@ -51,7 +51,7 @@ from .models import (
     LoanAgreement,
     ReminderLog,
 )
-from .selectors import overdue_leads_by_institution
+from .selectors import leads_out_of_sight_q, overdue_leads_by_institution
 
 L = Lead.Status
 # An institution's response rate is stored to four decimals (a share, 0–1).
@@ -135,14 +135,20 @@ def leads_close_by_system(*, leads, note: str) -> int:
             note=note,
             thread_of=lambda lead: lead.need,
         )
-    _tell_institutions_of_closed(closing, note=note)
+    out_of_sight = set(
+        Lead.objects.filter(pk__in=[lead.pk for lead in closing])
+        .filter(leads_out_of_sight_q())
+        .values_list("pk", flat=True)
+    )
+    _tell_institutions_of_closed(closing, note=note, unnamed=out_of_sight)
     return len(closing)
 
 
-def _tell_institutions_of_closed(leads: list[Lead], *, note: str) -> None:
+def _tell_institutions_of_closed(leads: list[Lead], *, note: str, unnamed: set[int]) -> None:
     """The officer holding each lead is told; an unassigned lead's institution admins are. One
     notice per person, however many of their leads closed at once (a retired product may close
-    hundreds)."""
+    hundreds). A lead in ``unnamed`` is out of the institution's sight (the enterprise revoked its
+    access, narrowed the need's visibility or withdrew it): its notice does not name the need."""
     unassigned = {lead.institution_id for lead in leads if lead.assigned_to_id is None}
     admins = defaultdict(list)
     for officer in Officer.objects.filter(
@@ -155,14 +161,20 @@ def _tell_institutions_of_closed(leads: list[Lead], *, note: str) -> None:
         for user in users:
             closed_for[user].append(lead)
     for user, own in closed_for.items():
-        if len(own) == 1:
+        named = [lead for lead in own if lead.pk not in unnamed]
+        if len(own) == 1 and named:
             title = _("Lead closed: %(need)s") % {"need": own[0].need}
             url = reverse("banks:lead_detail", args=[own[0].pk])
+            body = note
+        elif len(own) == 1:
+            title = _("A lead was closed")
+            url = reverse("banks:lead_list")
             body = note
         else:
             title = _("%(count)d leads were closed") % {"count": len(own)}
             url = reverse("banks:lead_list") + "?status=closed"
-            body = note + "\n" + "\n".join(str(lead.need) for lead in own[:CLOSED_LEADS_LISTED])
+            listed = "\n".join(str(lead.need) for lead in named[:CLOSED_LEADS_LISTED])
+            body = note + ("\n" + listed if listed else "")
         notice_send(users=[user], title=title, body=body, url=url)
 
 

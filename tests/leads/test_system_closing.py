@@ -154,15 +154,19 @@ def test_the_enterprise_timeline_names_the_system_not_another_banks_officer(
     assert str(signer.user) not in last_entry
 
 
-def test_an_officer_sees_the_system_close_on_the_lead_page(web_as, need, rival, enterprise_member):
+def test_after_a_withdrawal_the_officer_is_told_but_sees_nothing_of_the_need(
+    web_as, need, rival, enterprise_member
+):
     rival_admin, rival_lead = rival
     csrf_post(
         web_as(enterprise_member),
         reverse("enterprises:need_withdraw", args=[need.pk]),
         form_url=need.get_absolute_url(),
     )
+    # The enterprise took the need back: the lead's page went with it (issue 13, consent); the
+    # institution is told by a notice that names neither the enterprise nor the need.
     page = web_as(rival_admin.user).get(reverse("banks:lead_detail", args=[rival_lead.pk]))
-    # The enterprise withdrew the need, so the lead is closed; the page still shows its steps.
-    assert page.status_code == 200
-    steps = page.content.decode()
-    assert "系统" in steps and "企业已撤回该需求。" in steps
+    assert page.status_code == 404
+    notice = Notice.objects.get(user=rival_admin.user, title="一条线索已关闭")
+    assert notice.body == "企业已撤回该需求。"
+    assert notice.url == reverse("banks:lead_list")
