@@ -106,18 +106,36 @@ def csv_rows(columns: Sequence[Column], rows: Iterable[Sequence]) -> Iterable[st
         yield writer.writerow([_csv_value(c, v) for c, v in zip(columns, row, strict=True)])
 
 
-def write_xlsx(file, *, title: str, columns: Sequence[Column], rows: Iterable[Sequence]) -> None:
-    """Write one sheet: a title row, a generated-at row, the header, then the rows."""
-    from openpyxl import Workbook
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet of a workbook with several (a report): its title, columns and rows."""
+
+    title: str
+    columns: Sequence[Column]
+    rows: Iterable[Sequence]
+
+
+def _sheet_name(title: str, used: set[str]) -> str:
+    # Excel allows 31 characters and no / \ ? * [ ] : in a sheet name, each name once.
+    name = "".join("-" if ch in '/\\?*[]:' else ch for ch in str(title))[:31] or "Sheet"
+    base, number = name, 2
+    while name in used:
+        suffix = f" ({number})"
+        name, number = base[: 31 - len(suffix)] + suffix, number + 1
+    used.add(name)
+    return name
+
+
+def _write_sheet(workbook, sheet_spec: Sheet, used: set[str]) -> None:
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=str(title)[:31].replace("/", "-") or "Sheet")
+    columns = sheet_spec.columns
+    sheet = workbook.create_sheet(title=_sheet_name(sheet_spec.title, used))
     for index, column in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = column.width
-    heading = WriteOnlyCell(sheet, value=str(title))
+    heading = WriteOnlyCell(sheet, value=str(sheet_spec.title))
     heading.font = Font(bold=True, size=14)
     sheet.append([heading])
     sheet.append(
@@ -129,7 +147,7 @@ def write_xlsx(file, *, title: str, columns: Sequence[Column], rows: Iterable[Se
         cell.font = Font(bold=True)
         header.append(cell)
     sheet.append(header)
-    for row in rows:
+    for row in sheet_spec.rows:
         cells = []
         for column, value in zip(columns, row, strict=True):
             cell = WriteOnlyCell(sheet, value=_cell_value(column, value))
@@ -137,7 +155,32 @@ def write_xlsx(file, *, title: str, columns: Sequence[Column], rows: Iterable[Se
                 cell.number_format = _NUMBER_FORMATS[column.kind]
             cells.append(cell)
         sheet.append(cells)
+
+
+def write_workbook(file, sheets: Sequence[Sheet]) -> None:
+    """Write every sheet, each with a title row, a generated-at row, the header, then the rows."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    used: set[str] = set()
+    for sheet in sheets:
+        _write_sheet(workbook, sheet, used)
     workbook.save(file)
+
+
+def write_xlsx(file, *, title: str, columns: Sequence[Column], rows: Iterable[Sequence]) -> None:
+    """Write one sheet: a title row, a generated-at row, the header, then the rows."""
+    write_workbook(file, [Sheet(title=title, columns=columns, rows=rows)])
+
+
+def workbook_response(*, filename: str, sheets: Sequence[Sheet]):
+    """The download of a workbook of several sheets (XLSX only: CSV has one table)."""
+    file = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
+    write_workbook(file, sheets)
+    file.seek(0)
+    return FileResponse(
+        file, as_attachment=True, filename=_filename(filename, "xlsx"), content_type=XLSX_TYPE
+    )
 
 
 def export_response(
