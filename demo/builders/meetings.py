@@ -15,6 +15,13 @@ from meetings.models import Meeting
 from .accounts import tz
 
 
+P, SEC = LoanAgreement.Purpose, LoanAgreement.Security
+# The spread of the meeting's loans, as the finance office reported them: mostly new loans,
+# a fifth renewals; credit and guarantee loans ahead of mortgages; one in four a first loan.
+AGREEMENT_PURPOSES = [P.NEW, P.NEW, P.RENEWAL, P.NEW, P.RENEWAL_NO_PRINCIPAL, P.NEW, P.NEW]
+AGREEMENT_SECURITIES = [SEC.CREDIT, SEC.GUARANTEE, SEC.MORTGAGE, SEC.CREDIT, SEC.PLEDGE]
+
+
 def build_2022_meeting(enterprises, institutions, officers, finance, rng):
     zone = tz()
     meeting, _ = Meeting.objects.get_or_create(
@@ -102,6 +109,9 @@ def build_2022_meeting(enterprises, institutions, officers, finance, rng):
             signed_on=signed_at.date(),
             contract_number=contract_number,
             meeting=meeting,
+            purpose=AGREEMENT_PURPOSES[index % len(AGREEMENT_PURPOSES)],
+            security=AGREEMENT_SECURITIES[index % len(AGREEMENT_SECURITIES)],
+            first_loan=index % 4 == 1,
             recorded_by=officer.user,
         )
 
