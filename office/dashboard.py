@@ -146,8 +146,10 @@ def _raw_figures(filters: DashboardFilters) -> dict:
     """The grouped sums, as plain data that can be cached."""
     rows = _summary_rows(filters)
     year_start = dt.date(filters.target_year, 1, 1)
+    # Progress towards the year's target counts the year up to the end of the period.
     year_rows = _summary_rows(
-        filters, start=year_start, end=dt.date(filters.target_year, 12, 1), period=False
+        filters, start=year_start, end=filters.end or dt.date(filters.target_year, 12, 1),
+        period=False,
     )
     return {
         "institution": _grouped(rows, "institution_key"),
