@@ -117,7 +117,7 @@ class Sheet:
 
 def _sheet_name(title: str, used: set[str]) -> str:
     # Excel allows 31 characters and no / \ ? * [ ] : in a sheet name, each name once.
-    name = "".join("-" if ch in '/\\?*[]:' else ch for ch in str(title))[:31] or "Sheet"
+    name = "".join("-" if ch in "/\\?*[]:" else ch for ch in str(title))[:31] or "Sheet"
     base, number = name, 2
     while name in used:
         suffix = f" ({number})"

@@ -137,7 +137,8 @@ def _grouped(rows, *fields) -> list[tuple]:
     """(key..., count, fen) per distinct value of ``fields``."""
     return [
         (*(row[f] for f in fields), row["n"] or 0, row["fen"] or 0)
-        for row in rows.values(*fields).annotate(n=Sum("agreements"), fen=Sum("amount_fen"))
+        for row in rows.values(*fields)
+        .annotate(n=Sum("agreements"), fen=Sum("amount_fen"))
         .order_by(*fields)
     ]
 
@@ -148,7 +149,9 @@ def _raw_figures(filters: DashboardFilters) -> dict:
     year_start = dt.date(filters.target_year, 1, 1)
     # Progress towards the year's target counts the year up to the end of the period.
     year_rows = _summary_rows(
-        filters, start=year_start, end=filters.end or dt.date(filters.target_year, 12, 1),
+        filters,
+        start=year_start,
+        end=filters.end or dt.date(filters.target_year, 12, 1),
         period=False,
     )
     return {
@@ -288,20 +291,43 @@ def dashboard_figures(filters: DashboardFilters) -> dict:
     )
     tables = [
         by_institution,
-        _table("chain", _("By industry chain"), _("Industry chain"), raw["chain"],
-               lambda k: chains.get(k, unknown)),
-        _table("cluster", _("By industry cluster"), _("Industry cluster"), raw["cluster"],
-               lambda k: clusters.get(k, unknown)),
-        _table("size", _("By size class"), _("Size class"), raw["size"],
-               lambda k: sizes.get(k, unknown), order_by_amount=False),
+        _table(
+            "chain",
+            _("By industry chain"),
+            _("Industry chain"),
+            raw["chain"],
+            lambda k: chains.get(k, unknown),
+        ),
+        _table(
+            "cluster",
+            _("By industry cluster"),
+            _("Industry cluster"),
+            raw["cluster"],
+            lambda k: clusters.get(k, unknown),
+        ),
+        _table(
+            "size",
+            _("By size class"),
+            _("Size class"),
+            raw["size"],
+            lambda k: sizes.get(k, unknown),
+            order_by_amount=False,
+        ),
         by_kind,
         by_security,
-        _table("town", _("By town or street"), _("Town or street"), raw["town"],
-               lambda k: k or unknown),
-        _table("month", _("By month"), _("Month"), raw["month"], _month_label,
-               order_by_amount=False),
-        _table("meeting", _("By meeting"), _("Meeting"), raw["meeting"],
-               lambda k: meetings.get(k, _("Not at a meeting"))),
+        _table(
+            "town", _("By town or street"), _("Town or street"), raw["town"], lambda k: k or unknown
+        ),
+        _table(
+            "month", _("By month"), _("Month"), raw["month"], _month_label, order_by_amount=False
+        ),
+        _table(
+            "meeting",
+            _("By meeting"),
+            _("Meeting"),
+            raw["meeting"],
+            lambda k: meetings.get(k, _("Not at a meeting")),
+        ),
     ]
     # The size classes read from large to micro, as the national standard lists them.
     size_order = list(sizes)
@@ -372,8 +398,10 @@ def funnel_figures(filters: DashboardFilters) -> list[FunnelStep]:
         leads = leads.filter(institution_id=filters.institution_id)
         agreements = agreements.filter(institution_id=filters.institution_id)
 
-    submitted = {pk: (_local_date(at), amount) for pk, at, amount in
-                 needs.values_list("pk", "submitted_at", "amount")}
+    submitted = {
+        pk: (_local_date(at), amount)
+        for pk, at, amount in needs.values_list("pk", "submitted_at", "amount")
+    }
     matched: dict[int, dt.date] = {}
     contacted: dict[int, dt.date] = {}
     lead_need: dict[int, int] = {}

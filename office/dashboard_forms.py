@@ -73,7 +73,7 @@ class DashboardFilterForm(FilterForm):
         label=_("Institution"), queryset=Institution.objects.all(), required=False
     )
     size_class = forms.ChoiceField(
-        label=_("Size class"), choices=[("", _("All"))] + SizeClass.choices, required=False
+        label=_("Size class"), choices=[("", _("All")), *SizeClass.choices], required=False
     )
 
     def __init__(self, *args, **kwargs):

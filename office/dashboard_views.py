@@ -149,18 +149,15 @@ def funnel(request):
 @government_required
 def annual_targets(request):
     """Bureaus see the targets; the finance office sets them (the service checks)."""
-    form = AnnualTargetForm(
-        request.POST or None, initial={"year": timezone.localdate().year}
-    )
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.annual_target_set(actor=request.user, **form.cleaned_data)
-            except ServiceError as error:
-                show_refusal(request, error, form)
-            else:
-                messages.success(request, _("Target saved."))
-                return redirect("office:annual_targets")
+    form = AnnualTargetForm(request.POST or None, initial={"year": timezone.localdate().year})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.annual_target_set(actor=request.user, **form.cleaned_data)
+        except ServiceError as error:
+            show_refusal(request, error, form)
+        else:
+            messages.success(request, _("Target saved."))
+            return redirect("office:annual_targets")
     targets = AnnualTarget.objects.select_related("institution", "updated_by").order_by(
         "-year", "institution__name"
     )[:200]
@@ -219,17 +216,36 @@ def monthly_report(request):
     ytd_figures = dashboard_figures(year_to_date)
     label = f"{month:%Y-%m}"
     summary_rows = [
-        [_("Signed in %(month)s") % {"month": label}, month_figures["total_count"],
-         month_figures["total_amount"], None],
-        [_("Signed in %(year)d up to %(month)s") % {"year": month.year, "month": label},
-         ytd_figures["total_count"], ytd_figures["total_amount"],
-         ytd_figures["overall_progress"]],
-        [_("Annual target %(year)d") % {"year": month.year}, None,
-         ytd_figures["overall_target"], None],
-        [_("First loans (首贷) in %(month)s") % {"month": label},
-         month_figures["first_loan_count"], month_figures["first_loan_amount"], None],
-        [_("Credit-loan share in %(month)s") % {"month": label}, None, None,
-         month_figures["credit_share"]],
+        [
+            _("Signed in %(month)s") % {"month": label},
+            month_figures["total_count"],
+            month_figures["total_amount"],
+            None,
+        ],
+        [
+            _("Signed in %(year)d up to %(month)s") % {"year": month.year, "month": label},
+            ytd_figures["total_count"],
+            ytd_figures["total_amount"],
+            ytd_figures["overall_progress"],
+        ],
+        [
+            _("Annual target %(year)d") % {"year": month.year},
+            None,
+            ytd_figures["overall_target"],
+            None,
+        ],
+        [
+            _("First loans (首贷) in %(month)s") % {"month": label},
+            month_figures["first_loan_count"],
+            month_figures["first_loan_amount"],
+            None,
+        ],
+        [
+            _("Credit-loan share in %(month)s") % {"month": label},
+            None,
+            None,
+            month_figures["credit_share"],
+        ],
     ]
     tables = {t.key: t for t in month_figures["tables"]}
     end_day = month_only.end_day

@@ -33,9 +33,7 @@ def annual_target_set(
         raise ServiceError(_("Enter a target above zero."), field="amount")
     amount = Decimal(amount).quantize(Decimal("0.01"))
     target = (
-        AnnualTarget.objects.select_for_update()
-        .filter(year=year, institution=institution)
-        .first()
+        AnnualTarget.objects.select_for_update().filter(year=year, institution=institution).first()
     )
     before = target.amount if target else None
     if target is None:

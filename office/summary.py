@@ -55,7 +55,9 @@ def agreement_key(agreement: LoanAgreement) -> tuple:
 
 def _apply(key: tuple, count: int, fen: int) -> None:
     table = AgreementSummary._meta.db_table
-    columns = [AgreementSummary._meta.get_field(name).column for name in AgreementSummary.KEY_FIELDS]
+    columns = [
+        AgreementSummary._meta.get_field(name).column for name in AgreementSummary.KEY_FIELDS
+    ]
     quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
     placeholders = ", ".join(["%s"] * (len(columns) + 2))
     sql = (

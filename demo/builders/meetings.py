@@ -14,7 +14,6 @@ from meetings.models import Meeting
 
 from .accounts import tz
 
-
 P, SEC = LoanAgreement.Purpose, LoanAgreement.Security
 # The spread of the meeting's loans, as the finance office reported them: mostly new loans,
 # a fifth renewals; credit and guarantee loans ahead of mortgages; one in four a first loan.

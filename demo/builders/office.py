@@ -29,8 +29,14 @@ RECENT_AGREEMENTS = [
 ]
 # The district's target each year (万元) and the banks' shares of it.
 YEAR_TARGET_WAN = {2022: 100_000, "this": 30_000}
-BANK_TARGET_SHARES = [Decimal("0.25"), Decimal("0.2"), Decimal("0.15"), Decimal("0.15"),
-                      Decimal("0.15"), Decimal("0.1")]
+BANK_TARGET_SHARES = [
+    Decimal("0.25"),
+    Decimal("0.2"),
+    Decimal("0.15"),
+    Decimal("0.15"),
+    Decimal("0.15"),
+    Decimal("0.1"),
+]
 
 
 def build_recent_agreements(enterprises, institutions, officers, today: dt.date):
@@ -99,8 +105,10 @@ def build_targets(institutions, finance, today: dt.date):
             AnnualTarget.objects.get_or_create(
                 year=year,
                 institution=institution,
-                defaults={"amount": (total * share).quantize(Decimal("0.01")),
-                          "updated_by": finance},
+                defaults={
+                    "amount": (total * share).quantize(Decimal("0.01")),
+                    "updated_by": finance,
+                },
             )
 
 

@@ -7,65 +7,150 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('banks', '0002_initial'),
+        ("banks", "0002_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SummaryState',
+            name="SummaryState",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token', models.CharField(default='', max_length=32)),
-                ('changed_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("token", models.CharField(default="", max_length=32)),
+                ("changed_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name': 'summary state',
-                'verbose_name_plural': 'summary state',
+                "verbose_name": "summary state",
+                "verbose_name_plural": "summary state",
             },
         ),
         migrations.CreateModel(
-            name='AgreementSummary',
+            name="AgreementSummary",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.DateField(verbose_name='month')),
-                ('institution_key', models.PositiveIntegerField(verbose_name='institution')),
-                ('chain_key', models.PositiveIntegerField(default=0, verbose_name='industry chain')),
-                ('cluster_key', models.PositiveIntegerField(default=0, verbose_name='industry cluster')),
-                ('size_class', models.CharField(blank=True, max_length=10, verbose_name='size class')),
-                ('purpose', models.CharField(max_length=30, verbose_name='loan kind')),
-                ('security', models.CharField(max_length=20, verbose_name='security')),
-                ('first_loan', models.BooleanField(verbose_name='first loan')),
-                ('meeting_key', models.PositiveIntegerField(default=0, verbose_name='meeting')),
-                ('town', models.CharField(blank=True, max_length=50, verbose_name='town or street')),
-                ('agreements', models.IntegerField(default=0, verbose_name='agreements')),
-                ('amount_fen', models.BigIntegerField(default=0, verbose_name='amount (fen)')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("month", models.DateField(verbose_name="month")),
+                ("institution_key", models.PositiveIntegerField(verbose_name="institution")),
+                (
+                    "chain_key",
+                    models.PositiveIntegerField(default=0, verbose_name="industry chain"),
+                ),
+                (
+                    "cluster_key",
+                    models.PositiveIntegerField(default=0, verbose_name="industry cluster"),
+                ),
+                (
+                    "size_class",
+                    models.CharField(blank=True, max_length=10, verbose_name="size class"),
+                ),
+                ("purpose", models.CharField(max_length=30, verbose_name="loan kind")),
+                ("security", models.CharField(max_length=20, verbose_name="security")),
+                ("first_loan", models.BooleanField(verbose_name="first loan")),
+                ("meeting_key", models.PositiveIntegerField(default=0, verbose_name="meeting")),
+                (
+                    "town",
+                    models.CharField(blank=True, max_length=50, verbose_name="town or street"),
+                ),
+                ("agreements", models.IntegerField(default=0, verbose_name="agreements")),
+                ("amount_fen", models.BigIntegerField(default=0, verbose_name="amount (fen)")),
             ],
             options={
-                'verbose_name': 'agreement summary row',
-                'verbose_name_plural': 'agreement summary',
-                'constraints': [models.UniqueConstraint(fields=('month', 'institution_key', 'chain_key', 'cluster_key', 'size_class', 'purpose', 'security', 'first_loan', 'meeting_key', 'town'), name='one_summary_row_per_key')],
+                "verbose_name": "agreement summary row",
+                "verbose_name_plural": "agreement summary",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=(
+                            "month",
+                            "institution_key",
+                            "chain_key",
+                            "cluster_key",
+                            "size_class",
+                            "purpose",
+                            "security",
+                            "first_loan",
+                            "meeting_key",
+                            "town",
+                        ),
+                        name="one_summary_row_per_key",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='AnnualTarget',
+            name="AnnualTarget",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(2000), django.core.validators.MaxValueValidator(2100)], verbose_name='year')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=16, verbose_name='target amount (yuan)')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='set at')),
-                ('institution', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='annual_targets', to='banks.institution', verbose_name='institution')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='set by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(2000),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="year",
+                    ),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=16, verbose_name="target amount (yuan)"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="set at")),
+                (
+                    "institution",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="annual_targets",
+                        to="banks.institution",
+                        verbose_name="institution",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="set by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'annual target',
-                'verbose_name_plural': 'annual targets',
-                'ordering': ['-year', 'institution_id'],
-                'constraints': [models.UniqueConstraint(fields=('year', 'institution'), name='one_target_per_year_institution'), models.UniqueConstraint(condition=models.Q(('institution__isnull', True)), fields=('year',), name='one_overall_target_per_year')],
+                "verbose_name": "annual target",
+                "verbose_name_plural": "annual targets",
+                "ordering": ["-year", "institution_id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("year", "institution"), name="one_target_per_year_institution"
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("institution__isnull", True)),
+                        fields=("year",),
+                        name="one_overall_target_per_year",
+                    ),
+                ],
             },
         ),
     ]

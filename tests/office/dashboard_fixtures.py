@@ -47,8 +47,18 @@ def _enterprise(chain, size, town):
     return enterprise
 
 
-def _agreement(number, signed_on, institution, enterprise, amount_wan, purpose, security,
-               first_loan=False, meeting=None, voided=False):
+def _agreement(
+    number,
+    signed_on,
+    institution,
+    enterprise,
+    amount_wan,
+    purpose,
+    security,
+    first_loan=False,
+    meeting=None,
+    voided=False,
+):
     need = FinancingNeedFactory(
         enterprise=enterprise,
         status="signed",

@@ -113,8 +113,13 @@ def test_sign_void_correct_and_rebuild_keep_the_totals_equal(officer_user, finan
     assert summary_rebuild() == {"added": 0, "changed": 0, "removed": 0}
     AgreementSummary.objects.update(agreements=7, amount_fen=1)
     AgreementSummary.objects.create(
-        month=dt.date(2020, 1, 1), institution_key=1, purpose="new", security="credit",
-        first_loan=False, agreements=3, amount_fen=300,
+        month=dt.date(2020, 1, 1),
+        institution_key=1,
+        purpose="new",
+        security="credit",
+        first_loan=False,
+        agreements=3,
+        amount_fen=300,
     )
     assert summary_rebuild() == {"added": 0, "changed": 1, "removed": 1}
     assert _summary_totals() == (1, 120 * WAN) == _agreement_totals()
@@ -131,8 +136,12 @@ def test_a_failed_signing_leaves_the_summary_alone(officer_user):
 def test_rebuild_counts_agreements_written_around_the_services(officer_user):
     lead = LeadFactory(institution=officer_user.officer.institution, status="signed")
     LoanAgreement.objects.create(
-        lead=lead, institution=lead.institution, amount=Decimal("12345.67"),
-        rate=Decimal("4.00"), term_months=6, signed_on=dt.date(2024, 2, 29),
+        lead=lead,
+        institution=lead.institution,
+        amount=Decimal("12345.67"),
+        rate=Decimal("4.00"),
+        term_months=6,
+        signed_on=dt.date(2024, 2, 29),
         contract_number="H-1",
     )
     assert _summary_totals() == (0, 0)

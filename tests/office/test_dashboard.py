@@ -157,9 +157,7 @@ def test_a_bureau_sees_the_dashboard(client, bureau_user, district):
 
 def test_target_form_names_bad_values(client, finance_user, district):
     client.force_login(finance_user)
-    response = csrf_post(
-        client, reverse("office:annual_targets"), {"year": "abc", "amount": "-5"}
-    )
+    response = csrf_post(client, reverse("office:annual_targets"), {"year": "abc", "amount": "-5"})
     assert response.status_code == 200
     errors = response.context["form"].errors
     assert "year" in errors and "amount" in errors

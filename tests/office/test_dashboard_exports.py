@@ -41,7 +41,12 @@ def test_institution_table_as_xlsx_with_wan_formats(client, finance_user, distri
     assert sheet["A1"].value == "签约贷款 · 按金融机构"
     header, rows = _data_rows(sheet)
     assert header == (
-        "金融机构", "签约笔数", "签约金额（万元）", "金额占比", "年度目标（万元）", "本年完成进度"
+        "金融机构",
+        "签约笔数",
+        "签约金额（万元）",
+        "金额占比",
+        "年度目标（万元）",
+        "本年完成进度",
     )
     assert rows == [
         ("甲行", 3, 320.0, pytest.approx(320 / 370), 400.0, 0.8),
@@ -65,8 +70,10 @@ def test_chain_table_as_csv(client, finance_user, district):
     ]
 
 
-@pytest.mark.parametrize("query", [{"format": "pdf", "table": "chain"}, {"format": "csv"},
-                                   {"format": "xlsx", "table": "nope"}])
+@pytest.mark.parametrize(
+    "query",
+    [{"format": "pdf", "table": "chain"}, {"format": "csv"}, {"format": "xlsx", "table": "nope"}],
+)
 def test_an_unknown_export_is_not_found(client, finance_user, district, query):
     client.force_login(finance_user)
     assert client.get(reverse("office:dashboard"), query).status_code == 404
@@ -93,7 +100,11 @@ def test_monthly_report_workbook(client, finance_user, district):
     response = client.get(reverse("office:monthly_report"), {"month": "2025-03"})
     book = _xlsx(response)
     assert book.sheetnames == [
-        "2025-03总览与目标", "按金融机构", "按产业链", "需求漏斗", "本月签约明细"
+        "2025-03总览与目标",
+        "按金融机构",
+        "按产业链",
+        "需求漏斗",
+        "本月签约明细",
     ]
     _, summary = _data_rows(book["2025-03总览与目标"])
     assert summary[0][1:3] == (2, 150.0)  # March: A1 and A2

@@ -48,7 +48,10 @@ def march():
         first_contacted_at=_at(d(2025, 3, 5)),
     )
     audit_record(
-        obj=l1, action="status", from_state="under_review", to_state="approved",
+        obj=l1,
+        action="status",
+        from_state="under_review",
+        to_state="approved",
         at=_at(d(2025, 3, 7)),
     )
     LeadFactory(
