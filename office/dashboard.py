@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from django.db.models import Min, Q, Sum
+from django.db.models import Count, Min, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -353,6 +353,10 @@ def dashboard_figures(filters: DashboardFilters) -> dict:
 # --- The funnel -----------------------------------------------------------------------------
 
 
+# A lead in one of these statuses has been approved (a signed lead was approved before).
+APPROVED_LEAD_STATUSES = (Lead.Status.APPROVED, Lead.Status.SIGNED)
+
+
 @dataclass
 class FunnelStep:
     key: str
@@ -402,61 +406,62 @@ def funnel_figures(filters: DashboardFilters) -> list[FunnelStep]:
         pk: (_local_date(at), amount)
         for pk, at, amount in needs.values_list("pk", "submitted_at", "amount")
     }
+    # One row per need from each table: grouped in the database, not in Python.
     matched: dict[int, dt.date] = {}
     contacted: dict[int, dt.date] = {}
-    lead_need: dict[int, int] = {}
-    approved_by_status: set[int] = set()
-    for lead_id, need_id, received, contacted_at, status in leads.values_list(
-        "pk", "need_id", "received_at", "first_contacted_at", "status"
+    approved: dict[int, dt.date | None] = {}
+    for need_id, received, contacted_at, approved_count in (
+        leads.values("need_id")
+        .annotate(
+            received=Min("received_at"),
+            contacted=Min("first_contacted_at"),
+            approved=Count("pk", filter=Q(status__in=APPROVED_LEAD_STATUSES)),
+        )
+        .values_list("need_id", "received", "contacted", "approved")
+        .order_by()
     ):
-        lead_need[lead_id] = need_id
-        day = _local_date(received)
-        if need_id not in matched or day < matched[need_id]:
-            matched[need_id] = day
+        matched[need_id] = _local_date(received)
         if contacted_at is not None:
-            day = _local_date(contacted_at)
-            if need_id not in contacted or day < contacted[need_id]:
-                contacted[need_id] = day
-        if status in (Lead.Status.APPROVED, Lead.Status.SIGNED):
-            approved_by_status.add(need_id)
-    approved: dict[int, dt.date | None] = dict.fromkeys(approved_by_status)
+            contacted[need_id] = _local_date(contacted_at)
+        if approved_count:
+            approved[need_id] = None
+    # When a lead was approved is in the audit log (the lead keeps only its current status).
     approvals = (
         AuditEvent.objects.filter(
             content_type=ContentType.objects.get_for_model(Lead),
             object_id__in=leads.values("pk"),
             to_state=Lead.Status.APPROVED,
         )
-        .values("object_id")
+        .annotate(
+            need_id=Subquery(Lead.objects.filter(pk=OuterRef("object_id")).values("need_id")[:1])
+        )
+        .values("need_id")
         .annotate(first=Min("created_at"))
-        .values_list("object_id", "first")
+        .values_list("need_id", "first")
+        .order_by()
     )
-    for lead_id, at in approvals:
-        need_id = lead_need.get(lead_id)
-        if need_id is None:
-            continue
-        day = _local_date(at)
-        if approved.get(need_id) is None or day < approved[need_id]:
-            approved[need_id] = day
-    signed: dict[int, tuple[dt.date, Decimal]] = {}
-    agreement_need: dict[int, int] = {}
-    for agreement_id, need_id, signed_on, amount in agreements.values_list(
-        "pk", "lead__need_id", "signed_on", "amount"
-    ):
-        agreement_need[agreement_id] = need_id
-        signed[need_id] = (signed_on, amount)
+    for need_id, at in approvals:
+        approved[need_id] = _local_date(at)
+    signed: dict[int, tuple[dt.date, Decimal]] = {
+        need_id: (first_day, total)
+        for need_id, first_day, total in agreements.values("lead__need_id")
+        .annotate(first=Min("signed_on"), total=Sum("amount"))
+        .values_list("lead__need_id", "first", "total")
+        .order_by()
+    }
     show_disbursed = Disbursement.objects.exists()
-    disbursed: dict[int, list] = {}
+    disbursed: dict[int, tuple[dt.date, Decimal]] = {}
     if show_disbursed:
-        for agreement_id, first_day, total in (
-            Disbursement.objects.filter(agreement__in=agreements.values("pk"))
-            .values("agreement_id")
+        disbursed = {
+            need_id: (first_day, total)
+            for need_id, first_day, total in Disbursement.objects.filter(
+                agreement__in=agreements.values("pk")
+            )
+            .values("agreement__lead__need_id")
             .annotate(first=Min("disbursed_on"), total=Sum("amount"))
-            .values_list("agreement_id", "first", "total")
-        ):
-            need_id = agreement_need[agreement_id]
-            entry = disbursed.setdefault(need_id, [first_day, ZERO])
-            entry[0] = min(entry[0], first_day)
-            entry[1] += total
+            .values_list("agreement__lead__need_id", "first", "total")
+            .order_by()
+        }
 
     # Each step counts only needs that passed the steps before it.
     stages = [

@@ -8,6 +8,7 @@ import pytest
 from django.db.models import Count, Sum
 from django.utils import timezone
 
+from core.errors import ServiceError
 from leads.models import LoanAgreement
 from leads.services import (
     agreement_correction_decide,
@@ -128,7 +129,7 @@ def test_sign_void_correct_and_rebuild_keep_the_totals_equal(officer_user, finan
 def test_a_failed_signing_leaves_the_summary_alone(officer_user):
     officer = officer_user.officer
     _sign(officer, 100, "S-1")
-    with pytest.raises(Exception):  # noqa: B017 (the duplicate contract number is refused)
+    with pytest.raises(ServiceError):  # the duplicate contract number is refused
         _sign(officer, 80, "S-1")
     assert _summary_totals() == (1, 100 * WAN)
 
