@@ -16,7 +16,7 @@ from decimal import Decimal
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db.models import Count, Min, OuterRef, Q, Subquery, Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from banks.models import Institution
@@ -167,19 +167,6 @@ def _raw_figures(filters: DashboardFilters) -> dict:
     }
 
 
-def _cached_raw_figures(filters: DashboardFilters) -> dict:
-    token = SummaryState.objects.filter(pk=1).values_list("token", flat=True).first()
-    if not token:
-        # No recorded change yet (agreements written around the services): compute, don't keep.
-        return _raw_figures(filters)
-    key = f"office:dashboard:{token}:{filters.cache_key()}"
-    figures = cache.get(key)
-    if figures is None:
-        figures = _raw_figures(filters)
-        cache.set(key, figures, CACHE_SECONDS)
-    return figures
-
-
 def _table(key, title, dimension, grouped, label_of, *, order_by_amount=True) -> Table:
     rows = [Row(key=k, label=label_of(k), count=n, amount=from_fen(fen)) for k, n, fen in grouped]
     if order_by_amount:
@@ -206,9 +193,30 @@ def _month_label(month: dt.date) -> str:
     return _("%(year)d-%(month)02d") % {"year": month.year, "month": month.month}
 
 
+def summary_token() -> str | None:
+    """The summary's change token (None until the first recorded change)."""
+    return SummaryState.objects.filter(pk=1).values_list("token", flat=True).first() or None
+
+
 def dashboard_figures(filters: DashboardFilters) -> dict:
-    """Every table of the dashboard, the headline figures and the targets."""
-    raw = _cached_raw_figures(filters)
+    """Every table of the dashboard, the headline figures and the targets; cached under the
+    summary's change token (signing, voiding, correcting, rebuilding and setting a target each
+    change it), so cached figures never outlive what they were computed from."""
+    token = summary_token()
+    if not token:
+        # No recorded change yet (agreements written around the services): compute, don't keep.
+        return _compute_figures(filters)
+    key = f"office:dashboard:{token}:{translation.get_language()}:{filters.cache_key()}"
+    figures = cache.get(key)
+    if figures is None:
+        figures = _compute_figures(filters)
+        figures["token"] = token
+        cache.set(key, figures, CACHE_SECONDS)
+    return figures
+
+
+def _compute_figures(filters: DashboardFilters) -> dict:
+    raw = _raw_figures(filters)
     institutions = {
         pk: short or name
         for pk, name, short in Institution.objects.filter(
@@ -347,6 +355,8 @@ def dashboard_figures(filters: DashboardFilters) -> dict:
         "year_amount": year_total,
         "overall_target": overall_target,
         "overall_progress": _progress(year_total, overall_target),
+        "charts": [t.chart() for t in tables],
+        "token": None,
     }
 
 

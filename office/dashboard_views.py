@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -20,7 +21,13 @@ from core.views import show_filter_errors, show_refusal
 from leads.selectors import counted_agreements
 
 from . import services
-from .dashboard import DashboardFilters, Table, dashboard_figures, funnel_figures
+from .dashboard import (
+    DashboardFilters,
+    Table,
+    dashboard_figures,
+    funnel_figures,
+    summary_token,
+)
 from .dashboard_forms import AnnualTargetForm, DashboardFilterForm, MonthlyReportForm
 from .models import AnnualTarget
 
@@ -74,9 +81,9 @@ def _query_without(request, *names) -> str:
 def dashboard(request):
     form = _filter_form(request)
     filters = _filters(form)
-    figures = dashboard_figures(filters)
     fmt = request.GET.get("format")
     if fmt is not None:
+        figures = dashboard_figures(filters)
         if fmt not in FORMATS:
             raise Http404
         table = next((t for t in figures["tables"] if t.key == request.GET.get("table")), None)
@@ -94,8 +101,9 @@ def dashboard(request):
         "office/dashboard.html",
         {
             "form": form,
-            "figures": figures,
-            "charts": [t.chart() for t in figures["tables"]],
+            # Computed only when the page's cached body is missing (the template's cache tag).
+            "figures": SimpleLazyObject(lambda: dashboard_figures(filters)),
+            "token": summary_token(),
             "query": _query_without(request, "format", "table"),
             "last_month": (timezone.localdate().replace(day=1) - dt.timedelta(days=1)).strftime(
                 "%Y-%m"

@@ -13,7 +13,7 @@ from core.audit import audit_record
 from core.errors import ServiceError
 from core.money import format_money
 
-from .models import TARGET_MAX_YEAR, TARGET_MIN_YEAR, AnnualTarget
+from .models import TARGET_MAX_YEAR, TARGET_MIN_YEAR, AnnualTarget, SummaryState
 
 # A district target above 10,000亿元 is a typing error (万 entered as 元 twice over).
 TARGET_MAX_AMOUNT = Decimal(10) ** 12
@@ -43,6 +43,8 @@ def annual_target_set(
     else:
         target.amount, target.updated_by = amount, actor
         target.save(update_fields=["amount", "updated_by", "updated_at"])
+    # The dashboard's cached figures include the targets.
+    SummaryState.touch()
     audit_record(
         obj=target,
         action="created" if before is None else "changed",

@@ -12,8 +12,8 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import Count, F, Sum
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models import BigIntegerField, Count, F, Sum
+from django.db.models.functions import Cast, Coalesce, TruncMonth
 
 from leads.models import LoanAgreement
 from leads.selectors import counted_agreements
@@ -131,12 +131,59 @@ def _computed_rows() -> dict[tuple, tuple[int, int]]:
     return {key: (n, fen) for key, (n, fen) in computed.items()}
 
 
+def _fill_empty_summary() -> dict[str, int]:
+    """An empty summary (a new install, a province's first load) is filled by one INSERT ...
+    SELECT in PostgreSQL, which numbers millions of agreements in seconds."""
+    select_sql, params = (
+        counted_agreements()
+        .annotate(
+            s_month=TruncMonth("signed_on"),
+            s_chain=Coalesce(F("lead__need__enterprise__chain_id"), 0),
+            s_cluster=Coalesce(F("lead__need__enterprise__chain__cluster_id"), 0),
+            s_size=F("lead__need__enterprise__size_class"),
+            s_meeting=Coalesce(F("meeting_id"), 0),
+            s_town=F("lead__need__enterprise__town"),
+        )
+        .values(
+            "s_month",
+            "institution_id",
+            "s_chain",
+            "s_cluster",
+            "s_size",
+            "purpose",
+            "security",
+            "first_loan",
+            "s_meeting",
+            "s_town",
+        )
+        .annotate(n=Count("id"), fen=Cast(Sum("amount") * FEN_PER_YUAN, BigIntegerField()))
+        .order_by()
+        .query.sql_with_params()
+    )
+    columns = [
+        AgreementSummary._meta.get_field(name).column for name in AgreementSummary.KEY_FIELDS
+    ]
+    quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {AgreementSummary._meta.db_table} ({quoted}, agreements, amount_fen) "
+            f"{select_sql}",
+            params,
+        )
+        added = cursor.rowcount
+    if added:
+        SummaryState.touch()
+    return {"added": added, "changed": 0, "removed": 0}
+
+
 @transaction.atomic
 def summary_rebuild() -> dict[str, int]:
     """Make the summary equal the agreements again; only rows that differ are written, so running
     it twice changes nothing. Returns how many rows were added, changed and removed."""
     # Signings wait while the rebuild reads, so none is counted twice or lost.
     list(SummaryState.objects.select_for_update().filter(pk=1))
+    if connection.vendor == "postgresql" and not AgreementSummary.objects.exists():
+        return _fill_empty_summary()
     computed = _computed_rows()
     existing = {
         tuple(getattr(row, name) for name in AgreementSummary.KEY_FIELDS): row

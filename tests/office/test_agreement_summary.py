@@ -125,6 +125,13 @@ def test_sign_void_correct_and_rebuild_keep_the_totals_equal(officer_user, finan
     assert summary_rebuild() == {"added": 0, "changed": 1, "removed": 1}
     assert _summary_totals() == (1, 120 * WAN) == _agreement_totals()
 
+    # An empty summary is filled again (on PostgreSQL by one INSERT ... SELECT).
+    _sign(officer, 35, "S-3")
+    AgreementSummary.objects.all().delete()
+    assert summary_rebuild()["added"] == 2
+    assert _summary_totals() == (2, 155 * WAN) == _agreement_totals()
+    assert summary_rebuild() == {"added": 0, "changed": 0, "removed": 0}
+
 
 def test_a_failed_signing_leaves_the_summary_alone(officer_user):
     officer = officer_user.officer
