@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, Min, OuterRef, Q, Subquery, Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -154,17 +155,55 @@ def _raw_figures(filters: DashboardFilters) -> dict:
         end=filters.end or dt.date(filters.target_year, 12, 1),
         period=False,
     )
-    return {
-        "institution": _grouped(rows, "institution_key"),
-        "chain": _grouped(rows, "chain_key"),
-        "cluster": _grouped(rows, "cluster_key"),
-        "size": _grouped(rows, "size_class"),
-        "kind": _grouped(rows, "purpose", "security", "first_loan"),
-        "town": _grouped(rows, "town"),
-        "month": _grouped(rows, "month"),
-        "meeting": _grouped(rows, "meeting_key"),
-        "year_institution": _grouped(year_rows, "institution_key"),
+    if connection.vendor == "postgresql":
+        figures = _grouping_sets(rows)
+    else:
+        figures = {key: _grouped(rows, *fields) for key, fields in DIMENSIONS.items()}
+    figures["year_institution"] = _grouped(year_rows, "institution_key")
+    return figures
+
+
+# Each table of the dashboard and the summary columns it groups by.
+DIMENSIONS = {
+    "institution": ("institution_key",),
+    "chain": ("chain_key",),
+    "cluster": ("cluster_key",),
+    "size": ("size_class",),
+    "kind": ("purpose", "security", "first_loan"),
+    "town": ("town",),
+    "month": ("month",),
+    "meeting": ("meeting_key",),
+}
+
+
+def _grouping_sets(rows) -> dict:
+    """Every dimension's sums in one scan of the summary (PostgreSQL's GROUPING SETS); the
+    same figures ``_grouped`` gives one query per dimension."""
+    columns = list(dict.fromkeys(c for fields in DIMENSIONS.values() for c in fields))
+    inner_sql, params = rows.values(*columns, "agreements", "amount_fen").query.sql_with_params()
+    sets = ", ".join(f"({', '.join(fields)})" for fields in DIMENSIONS.values())
+    # GROUPING(...) sets a bit for every column a row is not grouped by: it names the set.
+    sql = (
+        f"SELECT {', '.join(columns)}, GROUPING({', '.join(columns)}), "
+        f"SUM(agreements), SUM(amount_fen) FROM ({inner_sql}) s "
+        f"GROUP BY GROUPING SETS ({sets})"
+    )
+    bit_of = {c: 1 << (len(columns) - 1 - i) for i, c in enumerate(columns)}
+    all_bits = (1 << len(columns)) - 1
+    set_of_mask = {
+        all_bits & ~sum(bit_of[c] for c in fields): key for key, fields in DIMENSIONS.items()
     }
+    figures: dict[str, list] = {key: [] for key in DIMENSIONS}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for row in cursor.fetchall():
+            values = dict(zip(columns, row, strict=False))
+            key = set_of_mask[row[len(columns)]]
+            n, fen = row[len(columns) + 1], row[len(columns) + 2]
+            figures[key].append((*(values[c] for c in DIMENSIONS[key]), int(n or 0), int(fen or 0)))
+    for grouped in figures.values():
+        grouped.sort()  # by the dimension's values, unique within a set
+    return figures
 
 
 def _table(key, title, dimension, grouped, label_of, *, order_by_amount=True) -> Table:
