@@ -250,7 +250,7 @@ def run(args) -> None:
         profile.enable()
         client.get(dashboard)
         profile.disable()
-        pstats.Stats(profile).sort_stats("cumulative").print_stats(45)
+        pstats.Stats(profile).sort_stats("cumulative").print_stats(30)
     print(f"requests/s over {RATE_SECONDS:.0f} s each (in-process, one client):")
     floor = rate(Client(HTTP_HOST="127.0.0.1"), reverse("bench_no_database"))
     hot = rate(client, dashboard)
