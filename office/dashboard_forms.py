@@ -134,6 +134,11 @@ class AnnualTargetForm(PortalFormMixin, forms.Form):
     )
     amount = WanField(label=_("Target (ten-thousand yuan)"), min_wan=0, max_wan=10**10)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # No institution means the district's own target, not a missing choice.
+        self.fields["institution"].empty_label = _("Whole district")
+
 
 class MonthlyReportForm(FilterForm):
     month = MonthField(label=_("Month"), required=True)

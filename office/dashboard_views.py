@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
+from django.db.models import F
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -154,6 +155,10 @@ def funnel(request):
     )
 
 
+# Twenty years of a district with a dozen institutions.
+TARGETS_SHOWN = 300
+
+
 @government_required
 def annual_targets(request):
     """Bureaus see the targets; the finance office sets them (the service checks)."""
@@ -166,9 +171,10 @@ def annual_targets(request):
         else:
             messages.success(request, _("Target saved."))
             return redirect("office:annual_targets")
+    # Each year's district target first, then the institutions'.
     targets = AnnualTarget.objects.select_related("institution", "updated_by").order_by(
-        "-year", "institution__name"
-    )[:200]
+        "-year", F("institution__name").asc(nulls_first=True)
+    )[:TARGETS_SHOWN]
     return render(request, "office/annual_targets.html", {"form": form, "targets": targets})
 
 
