@@ -16,7 +16,7 @@ from decimal import Decimal
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, Min, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, F, Min, OuterRef, Q, Subquery, Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -230,6 +230,13 @@ def _progress(amount: Decimal, target: Decimal | None) -> float | None:
 
 def _month_label(month: dt.date) -> str:
     return _("%(year)d-%(month)02d") % {"year": month.year, "month": month.month}
+
+
+def annual_targets_list(*, limit: int):
+    """Every year's targets, newest year first, the district's own before the institutions'."""
+    return AnnualTarget.objects.select_related("institution", "updated_by").order_by(
+        "-year", F("institution__name").asc(nulls_first=True)
+    )[:limit]
 
 
 def summary_token() -> str | None:

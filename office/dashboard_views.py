@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.db.models import F
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -25,12 +24,12 @@ from . import services
 from .dashboard import (
     DashboardFilters,
     Table,
+    annual_targets_list,
     dashboard_figures,
     funnel_figures,
     summary_token,
 )
 from .dashboard_forms import AnnualTargetForm, DashboardFilterForm, MonthlyReportForm
-from .models import AnnualTarget
 
 
 def _filter_form(request) -> DashboardFilterForm:
@@ -171,10 +170,7 @@ def annual_targets(request):
         else:
             messages.success(request, _("Target saved."))
             return redirect("office:annual_targets")
-    # Each year's district target first, then the institutions'.
-    targets = AnnualTarget.objects.select_related("institution", "updated_by").order_by(
-        "-year", F("institution__name").asc(nulls_first=True)
-    )[:TARGETS_SHOWN]
+    targets = annual_targets_list(limit=TARGETS_SHOWN)
     return render(request, "office/annual_targets.html", {"form": form, "targets": targets})
 
 
