@@ -269,6 +269,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "leads.tasks.refresh_response_rates",
         "schedule": crontab(minute=5),
     },
+    # Every night: the dashboard's pre-aggregated totals checked against the agreements.
+    "rebuild-agreement-summary": {
+        "task": "office.tasks.rebuild_agreement_summary",
+        "schedule": crontab(hour=2, minute=15),
+    },
     # Keep the working-day table filled for the years the holiday library knows.
     "sync-working-day-calendar": {
         "task": "core.tasks.sync_working_day_calendar",

@@ -162,7 +162,7 @@ def write_xlsx(file, *, title: str, columns: Sequence[Column], rows: Iterable[Se
     write_workbook(file, sheets=[Sheet(title=title, columns=columns, rows=rows)])
 
 
-def write_workbook(file, *, sheets: Sequence[Sheet]) -> None:
+def write_workbook(file, sheets: Sequence[Sheet]) -> None:
     """Write each table on its own sheet, in order."""
     from openpyxl import Workbook
 

@@ -132,3 +132,29 @@ def calendar_sync_from_library(*, years: range | None = None) -> int:
     CalendarDay.objects.bulk_create(to_create, ignore_conflicts=True, batch_size=500)
     CalendarDay.objects.bulk_update(to_update, ["is_workday", "name"], batch_size=500)
     return len(to_create) + len(to_update)
+
+
+class WorkingDayCounter:
+    """Working days between many pairs of dates with one database read: the calendar of the
+    span is decided once and kept as running counts.
+
+    ``between(a, b)`` is the number of working days after ``a`` up to and including ``b`` (0 when
+    ``b`` is ``a`` or earlier), the way "answered within N working days" is counted."""
+
+    def __init__(self, first: dt.date, last: dt.date):
+        self.first, self.last = first, max(first, last)
+        overrides = _overrides(self.first, self.last)
+        self._running: dict[dt.date, int] = {}
+        count, day = 0, self.first
+        while day <= self.last:
+            if _decide(day, overrides):
+                count += 1
+            self._running[day] = count
+            day += dt.timedelta(days=1)
+
+    def between(self, start: dt.date, end: dt.date) -> int:
+        if end <= start:
+            return 0
+        if start < self.first or end > self.last:
+            raise ValueError("date outside the counted span")
+        return self._running[end] - self._running[start]

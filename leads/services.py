@@ -9,6 +9,7 @@ wait for each other instead of deadlocking.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
@@ -52,6 +53,7 @@ from .models import (
     ReminderLog,
 )
 from .selectors import leads_out_of_sight_q, overdue_leads_by_institution
+from .signals import agreement_changed
 
 L = Lead.Status
 # An institution's response rate is stored to four decimals (a share, 0–1).
@@ -639,6 +641,7 @@ def loan_agreement_sign(
         % {"amount": format_money(amount), "rate": format_rate(rate), "term": term_months},
         thread=need,
     )
+    agreement_changed.send(sender=LoanAgreement, agreement=agreement, before=None)
     lead_transition(
         lead=lead,
         to_status=L.SIGNED,
@@ -891,6 +894,7 @@ def agreement_correction_decide(
         thread=need,
     )
     if approve and agreement.voided_at is None:
+        before_change = copy.copy(agreement)
         if correction.kind == AgreementCorrection.Kind.VOID:
             agreement.voided_at = now
             agreement.save(update_fields=["voided_at"])
@@ -922,6 +926,7 @@ def agreement_correction_decide(
                 % {"before": before, "reason": correction.reason},
                 thread=need,
             )
+        agreement_changed.send(sender=LoanAgreement, agreement=agreement, before=before_change)
     notice_send(
         users=[correction.requested_by],
         title=(

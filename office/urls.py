@@ -1,11 +1,15 @@
 from django.urls import path
 
-from . import meeting_views, views
+from . import dashboard_views, meeting_views, views
 
 app_name = "office"
 
 urlpatterns = [
     path("", views.office_home, name="office_home"),
+    path("dashboard/", dashboard_views.dashboard, name="dashboard"),
+    path("funnel/", dashboard_views.funnel, name="funnel"),
+    path("targets/", dashboard_views.annual_targets, name="annual_targets"),
+    path("report/monthly/", dashboard_views.monthly_report, name="monthly_report"),
     path("verifications/", views.verification_queue, name="verification_queue"),
     path("enterprises/<int:pk>/", views.verification_detail, name="verification_detail"),
     path("projects/<int:pk>/key/", views.project_key_flag, name="project_key_flag"),

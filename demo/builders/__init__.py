@@ -25,6 +25,7 @@ from .banks import build_institutions, build_products
 from .core import build_industry_chains
 from .enterprises import build_enterprises, build_open_needs, build_projects
 from .meetings import build_2022_meeting, schedule_next_meeting
+from .office import build_dashboard
 
 __all__ = ["DEMO_LOGINS", "DEMO_PASSWORD", "build_demo_district"]
 
@@ -47,6 +48,7 @@ def build_demo_district(*, today: dt.date | None = None) -> dict[str, int]:
     projects = build_projects(enterprises, rng)
     build_2022_meeting(enterprises, institutions, officers, finance, rng)
     build_open_needs(enterprises, projects, demo_user, rng)
+    build_dashboard(enterprises, institutions, officers, finance, today)
     # Match the open needs against the published products and hand out the leads, with each
     # institution's response record as hourly beat would have stored it.
     institution_response_rates_refresh()

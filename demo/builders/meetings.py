@@ -34,6 +34,12 @@ INVITED_ENTERPRISES = 12
 PRESENTED_NEEDS = 6
 PRESENTED_PROJECTS = 2
 
+P, SEC = LoanAgreement.Purpose, LoanAgreement.Security
+# The spread of the meeting's loans, as the finance office reported them: mostly new loans,
+# a fifth renewals; credit and guarantee loans ahead of mortgages; one in four a first loan.
+AGREEMENT_PURPOSES = [P.NEW, P.NEW, P.RENEWAL, P.NEW, P.RENEWAL_NO_PRINCIPAL, P.NEW, P.NEW]
+AGREEMENT_SECURITIES = [SEC.CREDIT, SEC.GUARANTEE, SEC.MORTGAGE, SEC.CREDIT, SEC.PLEDGE]
+
 
 def build_2022_meeting(enterprises, institutions, officers, finance, rng):
     zone = tz()
@@ -124,6 +130,9 @@ def build_2022_meeting(enterprises, institutions, officers, finance, rng):
             contract_number=contract_number,
             meeting=meeting,
             sub_venue=venues[_venue_of(index)],
+            purpose=AGREEMENT_PURPOSES[index % len(AGREEMENT_PURPOSES)],
+            security=AGREEMENT_SECURITIES[index % len(AGREEMENT_SECURITIES)],
+            first_loan=index % 4 == 1,
             recorded_by=officer.user,
         )
     _place_and_disburse(meeting, venues, institutions, officers)

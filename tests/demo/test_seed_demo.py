@@ -1,3 +1,4 @@
+import datetime as dt
 from decimal import Decimal
 from io import StringIO
 
@@ -14,7 +15,7 @@ from meetings.models import Meeting
 
 pytestmark = pytest.mark.django_db
 
-PORTAL_APPS = ("accounts", "enterprises", "banks", "matchmaking", "meetings", "leads")
+PORTAL_APPS = ("accounts", "enterprises", "banks", "matchmaking", "meetings", "leads", "office")
 
 
 def _snapshot():
@@ -90,3 +91,20 @@ def test_the_2022_meeting_has_its_venues_payments_and_attendance():
     ]
     attendance = meeting_attendance(meeting)
     assert (len(attendance), sum(r["accepted"] for r in attendance)) == (8, 7)
+
+
+def test_the_finance_office_dashboard_shows_the_meeting_with_its_spread():
+    from office.dashboard import DashboardFilters, dashboard_figures
+
+    call_command("seed_demo", stdout=StringIO())
+    figures = dashboard_figures(
+        DashboardFilters(start=dt.date(2022, 1, 1), end=dt.date(2022, 12, 1))
+    )
+    meetings = next(t for t in figures["tables"] if t.key == "meeting")
+    assert [(r.label, r.amount) for r in meetings.rows] == [
+        ("2022年全区政银企对接会", Decimal("748000000.00"))
+    ]
+    kinds = {r.key for t in figures["tables"] if t.key in ("kind", "security") for r in t.rows}
+    assert {"new", "renewal", "renewal_no_principal", "first_loan"} <= kinds
+    assert {"credit", "guarantee", "mortgage", "pledge"} <= kinds
+    assert figures["overall_target"] and figures["overall_progress"]
