@@ -68,7 +68,6 @@ def build_enterprises(chains, today, now, rng):
                     else Enterprise.VerificationStatus.VERIFIED
                 ),
                 "verified_at": None if index % 15 == 14 else now,
-                "recommended_by": User.Department.INDUSTRY_IT if index % 4 == 0 else "",
             },
         )
         enterprises.append(enterprise)
