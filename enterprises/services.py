@@ -460,7 +460,11 @@ def recommendation_create(
     """A bureau (发改局, 工信局, 商务局) puts an enterprise, or one of its projects, on its
     recommended list; the enterprise's open needs are rescored with the bonus."""
     if actor is None or not actor.is_government or actor.department not in RECOMMENDING_DEPARTMENTS:
-        raise ServiceError(_("Only the development and reform, industry and commerce bureaus recommend enterprises."))
+        raise ServiceError(
+            _(
+                "Only the development and reform, industry and commerce bureaus recommend enterprises."
+            )
+        )
     if not enterprise.is_verified:
         raise ServiceError(_("Only verified enterprises can be recommended."), field="enterprise")
     if project is not None and project.enterprise_id != enterprise.pk:
@@ -481,9 +485,7 @@ def recommendation_create(
         reason=reason,
         recommended_by=actor,
     )
-    audit_record(
-        obj=recommendation, action="created", actor=actor, to_state="active", note=reason
-    )
+    audit_record(obj=recommendation, action="created", actor=actor, to_state="active", note=reason)
     _rescore_enterprise_needs(enterprise)
     return recommendation
 
@@ -499,7 +501,11 @@ def recommendation_withdraw(*, recommendation: Recommendation, actor: User) -> R
     recommendation.withdrawn_at = timezone.now()
     recommendation.save(update_fields=["withdrawn_at"])
     audit_record(
-        obj=recommendation, action="withdrawn", actor=actor, from_state="active", to_state="withdrawn"
+        obj=recommendation,
+        action="status",
+        actor=actor,
+        from_state="active",
+        to_state="withdrawn",
     )
     _rescore_enterprise_needs(recommendation.enterprise)
     return recommendation
@@ -550,5 +556,5 @@ def adviser_end(*, adviser: Adviser, actor: User) -> Adviser:
         raise ServiceError(_("This pairing has already ended."))
     adviser.until = timezone.localdate()
     adviser.save(update_fields=["until"])
-    audit_record(obj=adviser, action="ended", actor=actor, from_state="active", to_state="ended")
+    audit_record(obj=adviser, action="status", actor=actor, from_state="active", to_state="ended")
     return adviser

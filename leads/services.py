@@ -1003,7 +1003,7 @@ def need_push_to_institutions(*, need: FinancingNeed, actor: User, institutions)
     names = "、".join(str(i) for i in institutions)
     audit_record(
         obj=need,
-        action="pushed",
+        action="changed",
         actor=actor,
         note=_("Pushed by the finance office to %(names)s") % {"names": names},
     )

@@ -16,6 +16,7 @@ from decimal import Decimal
 
 import numpy as np
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from banks.models import PolicyTag
 from core.money import format_money, format_money_range
@@ -178,6 +179,16 @@ def rule_loan_kind(n_kind, p_tags):
 # Rules whose failure an enterprise can act on: near-miss hints speak only of these.
 ACTIONABLE_RULES = ("amount", "term", "size", "chain", "collateral", "rate", "loan_kind")
 HARD_RULES = ("product_live", "need_open", "consent", *ACTIONABLE_RULES)
+# Short names of the rules an enterprise can act on, for summaries ("12 needs failed only on term").
+RULE_NAMES = {
+    "amount": gettext_lazy("amount"),
+    "term": gettext_lazy("term"),
+    "size": gettext_lazy("size class"),
+    "chain": gettext_lazy("industry chain"),
+    "collateral": gettext_lazy("collateral"),
+    "rate": gettext_lazy("rate"),
+    "loan_kind": gettext_lazy("loan kind"),
+}
 
 
 # --- Soft factors: each 0-1 ---------------------------------------------------------------------
@@ -214,10 +225,7 @@ def factor_policy(n_kind, n_key_chain, n_key_project, p_tags):
         (p_tags & TAG_BITS[PolicyTag.RENEWAL_NO_PRINCIPAL]) != 0
     )
     points = (
-        0.4 * _f(first_loan)
-        + 0.4 * _f(renewal)
-        + 0.2 * _f(n_key_chain)
-        + 0.2 * _f(n_key_project)
+        0.4 * _f(first_loan) + 0.4 * _f(renewal) + 0.2 * _f(n_key_chain) + 0.2 * _f(n_key_project)
     )
     return np.minimum(points, 1.0)
 
@@ -483,7 +491,9 @@ def explain_pair(need: NeedFacts, product: ProductFacts, weights: Weights) -> Pa
         "speed": _("Approval speed (typically %(days)d days)") % {"days": product.approval_days},
         "response": _("The institution's record of answering on time"),
         "recommendation": (
-            _("Bonus: a district bureau recommends this enterprise or project (set by the finance office)")
+            _(
+                "Bonus: a district bureau recommends this enterprise or project (set by the finance office)"
+            )
             if need.recommended
             else _("Bonus for needs a district bureau recommends (not recommended)")
         ),
