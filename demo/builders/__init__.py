@@ -23,13 +23,38 @@ from matchmaking.engine import recompute_all
 from .accounts import build_government_users
 from .banks import build_institutions, build_products
 from .core import build_industry_chains
-from .enterprises import build_enterprises, build_open_needs, build_projects
+from .enterprises import (
+    build_enterprises,
+    build_open_needs,
+    build_projects,
+    build_recommendations_and_advisers,
+    build_unserved_needs,
+)
 from .meetings import build_2022_meeting, schedule_next_meeting
 
 __all__ = ["DEMO_LOGINS", "DEMO_PASSWORD", "build_demo_district"]
 
 # The seed of every random choice, so each run draws the same district.
 DEMO_SEED = 2022
+
+
+# Leads of these demo enterprises (by place) are shown as overdue: received two weeks ago and
+# never contacted, so the unserved list has needs waiting past their deadline.
+LATE_ENTERPRISE_PLACES = (3, 9)
+LATE_DAYS = 14
+
+
+def _let_some_leads_run_late(now):
+    """Backdate the untouched new leads of a few needs (once: a second run finds them late)."""
+    late = now - dt.timedelta(days=LATE_DAYS)
+    enterprises = list(Enterprise.objects.order_by("credit_code"))
+    chosen = [enterprises[i].pk for i in LATE_ENTERPRISE_PLACES if i < len(enterprises)]
+    Lead.objects.filter(
+        need__enterprise_id__in=chosen,
+        status=Lead.Status.NEW,
+        first_contacted_at__isnull=True,
+        received_at__gt=late,
+    ).update(received_at=late, contact_due_at=late + dt.timedelta(days=5))
 
 
 @transaction.atomic
@@ -47,11 +72,14 @@ def build_demo_district(*, today: dt.date | None = None) -> dict[str, int]:
     projects = build_projects(enterprises, rng)
     build_2022_meeting(enterprises, institutions, officers, finance, rng)
     build_open_needs(enterprises, projects, demo_user, rng)
+    build_recommendations_and_advisers(enterprises, projects, demo_user)
+    build_unserved_needs(enterprises, now)
     schedule_next_meeting(finance, today)
     # Match the open needs against the published products and hand out the leads, with each
     # institution's response record as hourly beat would have stored it.
     institution_response_rates_refresh()
     recompute_all()
+    _let_some_leads_run_late(now)
     return {
         "enterprises": Enterprise.objects.count(),
         "institutions": Institution.objects.count(),

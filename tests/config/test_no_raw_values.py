@@ -30,6 +30,7 @@ from leads.services import (
     loan_agreement_sign,
 )
 from matchmaking.engine import rescore_need
+from office.services import league_share_link_create
 from tests.factories import (
     EnterpriseFactory,
     FinancingNeedFactory,
@@ -243,6 +244,16 @@ def world(enterprise_member, enterprise, officer_user, institution, finance_user
         "office:verification_detail": {"pk": enterprise.pk},
         "office:project_key_flag": {"pk": project.pk},
         "office:product_review": {"pk": submitted.pk},
+        "office:need_detail": {"pk": signed_need.pk},
+        "office:lead_detail": {"pk": lead.pk},
+        "office:unserved_push": {"pk": need.pk},
+        "office:league_shared": {
+            "token": league_share_link_create(actor=finance_user, days=7).token
+        },
+        # POST-only doors.
+        "office:share_link_revoke": {"pk": 1},
+        "office:recommendation_withdraw": {"pk": 1},
+        "office:adviser_end": {"pk": 1},
         "enterprises:need_matches": {"pk": signed_need.pk},
         "enterprises:need_reply": {"pk": need.pk, "lead_pk": open_lead.pk},
         "banks:agreement_correction_request": {"pk": lead.pk},
@@ -295,8 +306,26 @@ def test_no_page_shows_a_raw_value(persona, world, client, request):
             "enterprises:projects",
         },
         "officer_user": {"banks:lead_list", "banks:lead_detail", "banks:matched_needs"},
-        "finance_user": {"office:office_home", "office:product_review", "office:audit_log"},
-        "bureau_user": {"office:office_home", "office:verification_detail"},
+        "finance_user": {
+            "office:office_home",
+            "office:product_review",
+            "office:audit_log",
+            "office:league_table",
+            "office:league_shared",
+            "office:need_list",
+            "office:need_detail",
+            "office:lead_detail",
+            "office:agreement_list",
+            "office:recommendations",
+            "office:advisers",
+            "office:unserved_needs",
+        },
+        "bureau_user": {
+            "office:office_home",
+            "office:verification_detail",
+            "office:recommendations",
+            "office:league_table",
+        },
     }[persona]
     assert expected <= set(scanned), f"not scanned: {expected - set(scanned)}"
     assert not problems, "\n".join(problems)
