@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -116,6 +116,15 @@ def need_by_id(*, pk: int) -> FinancingNeed:
 
 def active_recommendations():
     return Recommendation.objects.filter(withdrawn_at__isnull=True)
+
+
+def recommended_q(prefix: str = ""):
+    """True for a need (reached through ``prefix``, e.g. "need__") while a bureau's
+    recommendation of its enterprise as a whole, or of its project, stands."""
+    active = active_recommendations()
+    return Exists(
+        active.filter(enterprise_id=OuterRef(f"{prefix}enterprise_id"), project__isnull=True)
+    ) | Exists(active.filter(project_id=OuterRef(f"{prefix}project_id")))
 
 
 def recommendations_list(*, department: str | None = None) -> QuerySet[Recommendation]:

@@ -18,7 +18,13 @@ from core.models import PortalSettings
 from core.once import create_once, posted_form_token
 from core.sizing import SizeClass
 from core.views import redirect_after_create, show_filter_errors, show_refusal
-from enterprises.selectors import institution_may_see_need, need_by_id, need_for_member
+from enterprises.selectors import (
+    institution_may_see_need,
+    need_by_id,
+    need_for_member,
+    recommendations_for_need,
+    recommendations_for_needs,
+)
 from enterprises.services import EDITABLE_NEED_STATUSES, need_access_record
 from matchmaking.selectors import need_matches_explained, need_near_misses
 
@@ -88,6 +94,9 @@ def lead_list(request):
     inbox = lead_inbox(officer=officer, params=request.GET)
     show_filter_errors(request, inbox.form)
     page = Paginator(inbox.qs, LEADS_PER_PAGE).get_page(request.GET.get("page"))
+    marks = recommendations_for_needs(lead.need for lead in page.object_list)
+    for lead in page.object_list:
+        lead.recommendations = marks[lead.need_id]
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -121,6 +130,7 @@ def _lead_context(request, lead, **forms):
         "enterprise": lead.need.enterprise,
         "may_see": may_see,
         "explanation": lead_explanation(lead=lead) if may_see else None,
+        "recommendations": recommendations_for_need(lead.need) if may_see else [],
         "steps": lead_timeline(lead=lead),
         "allowed": LEAD_TRANSITIONS.targets(lead.status),
         "note_form": NoteForm(),

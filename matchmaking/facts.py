@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.db.models import Count, Max, Q
 
 from banks.models import LoanProduct
 from enterprises.models import (
@@ -13,8 +13,8 @@ from enterprises.models import (
     Enterprise,
     FinancingNeed,
     NeedAccessRevocation,
-    Recommendation,
 )
+from enterprises.selectors import recommended_q
 
 from .models import ScoringPolicy
 from .rules import (
@@ -48,15 +48,6 @@ NEED_FIELDS = (
 )
 
 
-def recommended_need_q():
-    """A need is recommended while a bureau's recommendation of its enterprise (as a whole) or of
-    its project stands."""
-    active = Recommendation.objects.filter(withdrawn_at__isnull=True)
-    return Exists(
-        active.filter(enterprise_id=OuterRef("enterprise_id"), project__isnull=True)
-    ) | Exists(active.filter(project_id=OuterRef("project_id")))
-
-
 def weights_current() -> Weights:
     policy = ScoringPolicy.current()
     return Weights(
@@ -83,7 +74,7 @@ def need_facts(need_ids: Iterable[int] | None = None, *, queryset=None) -> list[
     """Facts for the given needs (any status), or for every need in ``queryset``."""
     qs = queryset if queryset is not None else FinancingNeed.objects.filter(pk__in=list(need_ids))
     rows = list(
-        qs.annotate(is_recommended=recommended_need_q()).order_by("id").values_list(*NEED_FIELDS)
+        qs.annotate(is_recommended=recommended_q()).order_by("id").values_list(*NEED_FIELDS)
     )
     # Consent exceptions are few: fetch them with a subquery, not a list of every need id.
     scope = qs.order_by().values("pk")
