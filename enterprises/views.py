@@ -3,9 +3,9 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -32,15 +32,15 @@ from .models import FinancingNeed
 from .selectors import (
     advisers_of_enterprise,
     enterprise_for_adviser,
-    enterprises_advised_by,
-    needs_for_adviser,
-    notices_for_adviser,
     enterprise_for_user,
     enterprise_invitation_by_token,
     enterprise_members,
+    enterprises_advised_by,
     member_of_enterprise,
     need_for_member,
+    needs_for_adviser,
     needs_for_enterprise,
+    notices_for_adviser,
     pending_enterprise_invitations,
     project_for_member,
     projects_for_enterprise,
