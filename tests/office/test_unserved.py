@@ -74,7 +74,7 @@ def test_waiting_is_counted_in_working_days_and_the_reason_is_given(district):
     rows = {r.need.purpose: r for r in unserved_rows(unserved_needs(), today=TODAY)}
     assert rows["期限过长"].waited_days == 5
     assert [str(d) for d in rows["期限过长"].details] == ["期限"]
-    assert rows["全部拒绝"].details == ["抵押物不足 ×1"]
+    assert rows["全部拒绝"].details == ["担保物不足 ×1"]
 
 
 def test_the_summary_counts_needs_failing_only_on_one_rule(district):
