@@ -38,25 +38,6 @@ __all__ = ["DEMO_LOGINS", "DEMO_PASSWORD", "build_demo_district"]
 DEMO_SEED = 2022
 
 
-# Leads of these demo enterprises (by place) are shown as overdue: received two weeks ago and
-# never contacted, so the unserved list has needs waiting past their deadline.
-LATE_ENTERPRISE_PLACES = (3, 9)
-LATE_DAYS = 14
-
-
-def _let_some_leads_run_late(now):
-    """Backdate the untouched new leads of a few needs (once: a second run finds them late)."""
-    late = now - dt.timedelta(days=LATE_DAYS)
-    enterprises = list(Enterprise.objects.order_by("credit_code"))
-    chosen = [enterprises[i].pk for i in LATE_ENTERPRISE_PLACES if i < len(enterprises)]
-    Lead.objects.filter(
-        need__enterprise_id__in=chosen,
-        status=Lead.Status.NEW,
-        first_contacted_at__isnull=True,
-        received_at__gt=late,
-    ).update(received_at=late, contact_due_at=late + dt.timedelta(days=5))
-
-
 @transaction.atomic
 def build_demo_district(*, today: dt.date | None = None) -> dict[str, int]:
     rng = random.Random(DEMO_SEED)
@@ -73,13 +54,12 @@ def build_demo_district(*, today: dt.date | None = None) -> dict[str, int]:
     build_2022_meeting(enterprises, institutions, officers, finance, rng)
     build_open_needs(enterprises, projects, demo_user, rng)
     build_recommendations_and_advisers(enterprises, projects, demo_user)
-    build_unserved_needs(enterprises, now)
+    build_unserved_needs(enterprises, institutions, now)
     schedule_next_meeting(finance, today)
     # Match the open needs against the published products and hand out the leads, with each
     # institution's response record as hourly beat would have stored it.
     institution_response_rates_refresh()
     recompute_all()
-    _let_some_leads_run_late(now)
     return {
         "enterprises": Enterprise.objects.count(),
         "institutions": Institution.objects.count(),

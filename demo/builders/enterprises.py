@@ -27,6 +27,7 @@ from enterprises.models import (
     Project,
     Recommendation,
 )
+from leads.models import Lead
 
 from .accounts import credit_code, person, user
 
@@ -203,7 +204,35 @@ UNSERVED_NEEDS = (
 UNSERVED_SUBMITTED_DAYS_AGO = 20
 
 
-def build_unserved_needs(enterprises, now):
+# Needs of these enterprises (by place) the finance office pushed to an institution two weeks ago,
+# which has not contacted them since: the unserved list shows them past their deadline.
+LATE_PUSH_PLACES = (3, 9)
+LATE_PUSH_DAYS_AGO = 14
+LATE_PUSH_DUE_DAYS = 5
+
+
+def build_unserved_needs(enterprises, institutions, now):
+    """Needs nobody serves: two no product can match, two pushed weeks ago and never contacted."""
+    pushed_at = now - dt.timedelta(days=LATE_PUSH_DAYS_AGO)
+    for place in LATE_PUSH_PLACES:
+        need = (
+            FinancingNeed.objects.filter(
+                enterprise=enterprises[place], status=FinancingNeed.Status.SUBMITTED
+            )
+            .order_by("pk")
+            .first()
+        )
+        if need is None:
+            continue
+        Lead.objects.get_or_create(
+            need=need,
+            institution=institutions[-1],
+            defaults={
+                "received_at": pushed_at,
+                "contact_due_at": pushed_at + dt.timedelta(days=LATE_PUSH_DUE_DAYS),
+                "pushed_at": pushed_at,
+            },
+        )
     for index, purpose, amount, term in UNSERVED_NEEDS:
         enterprise = enterprises[index]
         if not enterprise.is_verified:

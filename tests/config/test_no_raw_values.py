@@ -245,6 +245,7 @@ def world(enterprise_member, enterprise, officer_user, institution, finance_user
         "office:project_key_flag": {"pk": project.pk},
         "office:product_review": {"pk": submitted.pk},
         "office:need_detail": {"pk": signed_need.pk},
+        "enterprises:advised_detail": {"pk": enterprise.pk},
         "office:lead_detail": {"pk": lead.pk},
         "office:unserved_push": {"pk": need.pk},
         "office:league_shared": {
