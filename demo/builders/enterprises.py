@@ -224,7 +224,7 @@ def build_unserved_needs(enterprises, institutions, now):
         )
         if need is None:
             continue
-        Lead.objects.get_or_create(
+        _lead, created = Lead.objects.get_or_create(
             need=need,
             institution=institutions[-1],
             defaults={
@@ -233,6 +233,10 @@ def build_unserved_needs(enterprises, institutions, now):
                 "pushed_at": pushed_at,
             },
         )
+        if created:
+            FinancingNeed.objects.filter(pk=need.pk).update(
+                submitted_at=pushed_at - dt.timedelta(days=1)
+            )
     for index, purpose, amount, term in UNSERVED_NEEDS:
         enterprise = enterprises[index]
         if not enterprise.is_verified:
