@@ -107,6 +107,9 @@ class ShareLinkForm(PortalFormMixin, forms.Form):
         label=_("Valid for (days)"), min_value=1, max_value=92, initial=SHARE_LINK_DEFAULT_DAYS
     )
     note = forms.CharField(label=_("Note (who receives it)"), required=False, max_length=100)
+    # The period on the page when the link is made (hidden: the page's own period form sets it).
+    date_from = forms.DateField(required=False, widget=forms.HiddenInput)
+    date_to = forms.DateField(required=False, widget=forms.HiddenInput)
 
 
 class RecommendationForm(PortalFormMixin, forms.Form):

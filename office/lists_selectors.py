@@ -4,7 +4,6 @@ queries whatever the number of rows."""
 
 from __future__ import annotations
 
-import datetime as dt
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -371,9 +370,3 @@ def leads_of_need(*, need: FinancingNeed) -> QuerySet[Lead]:
     return need.leads.select_related("institution", "product", "assigned_to__user").order_by(
         "-score", "id"
     )
-
-
-def period_default(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
-    """This year so far: the league table's default period."""
-    today = today or timezone.localdate()
-    return dt.date(today.year, 1, 1), today

@@ -183,16 +183,11 @@ def _league_rows(table):
 
 
 def _league_period(request):
-    form = PeriodForm(request.GET or None)
-    start, end = selectors.period_default()
-    if form.is_bound:
-        show_filter_errors(request, form)
-        if form.is_valid():
-            start = form.cleaned_data["date_from"]
-            end = form.cleaned_data["date_to"]
-    else:
-        form = PeriodForm(initial={"date_from": start, "date_to": end})
-    return form, start, end
+    """The period chosen on the page; by default every lead and agreement on record."""
+    form = PeriodForm(request.GET)
+    show_filter_errors(request, form)
+    data = form.cleaned_data if form.is_valid() else {}
+    return form, data.get("date_from"), data.get("date_to")
 
 
 @government_required
@@ -218,7 +213,7 @@ def league_table(request):
             "end": end,
             "query": _query_without_page(request),
             "links": selectors.share_links() if request.user.is_finance_office else None,
-            "link_form": ShareLinkForm(),
+            "link_form": ShareLinkForm(initial={"date_from": start, "date_to": end}),
         },
     )
 
@@ -259,17 +254,16 @@ def share_link_revoke(request, pk):
 @login_not_required
 def league_shared(request, token):
     """The read-only league table behind a share link: institution-level figures only, for the
-    current year so far; 404 for an unknown, expired or revoked token."""
+    link's period; 404 for an unknown, expired or revoked token."""
     link = selectors.live_share_link(token=token)
-    start, end = selectors.period_default()
     return render(
         request,
         "office/league_shared.html",
         {
             "link": link,
-            "table": selectors.institution_league(date_from=start, date_to=end),
-            "start": start,
-            "end": end,
+            "table": selectors.institution_league(date_from=link.date_from, date_to=link.date_to),
+            "start": link.date_from,
+            "end": link.date_to,
         },
     )
 

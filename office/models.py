@@ -22,6 +22,9 @@ class LeagueShareLink(models.Model):
 
     token = models.CharField(_("token"), max_length=64, unique=True, default=new_token)
     note = models.CharField(_("note"), max_length=100, blank=True)
+    # The period the shared table covers (open-ended when empty), as the office chose it.
+    date_from = models.DateField(_("from"), null=True, blank=True)
+    date_to = models.DateField(_("to"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -23,15 +23,24 @@ def _require_finance_office(actor) -> None:
 
 
 @transaction.atomic
-def league_share_link_create(*, actor, days: int, note: str = "") -> LeagueShareLink:
+def league_share_link_create(
+    *, actor, days: int, note: str = "", date_from=None, date_to=None
+) -> LeagueShareLink:
+    """A read-only link to the league table for the period given (open-ended when empty)."""
     _require_finance_office(actor)
+    if date_from and date_to and date_from > date_to:
+        raise ServiceError(_("The end date must not be before the start date."), field="date_to")
     if not 1 <= days <= SHARE_LINK_MAX_DAYS:
         raise ServiceError(
             _("A link lasts between 1 and %(max)d days.") % {"max": SHARE_LINK_MAX_DAYS},
             field="days",
         )
     link = LeagueShareLink.objects.create(
-        created_by=actor, note=note, expires_at=timezone.now() + dt.timedelta(days=days)
+        created_by=actor,
+        note=note,
+        date_from=date_from,
+        date_to=date_to,
+        expires_at=timezone.now() + dt.timedelta(days=days),
     )
     audit_record(obj=link, action="created", actor=actor, to_state="live", note=note)
     return link
