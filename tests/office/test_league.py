@@ -227,3 +227,19 @@ def test_only_the_finance_office_creates_or_revokes_links(
     assert LeagueShareLink.objects.count() == 1
     link.refresh_from_db()
     assert link.revoked_at is None
+
+
+def test_a_share_link_keeps_the_period_it_was_made_for(district, web_as, finance_user, client):
+    web = web_as(finance_user)
+    csrf_post(
+        web,
+        reverse("office:share_link_create"),
+        {"days": 7, "date_from": "2026-10-01", "date_to": "2026-10-31"},
+        form_url=reverse("office:league_table"),
+    )
+    link = LeagueShareLink.objects.get()
+    assert (link.date_from, link.date_to) == (dt.date(2026, 10, 1), dt.date(2026, 10, 31))
+    table = client.get(reverse("office:league_shared", args=[link.token])).context["table"]
+    rows = {r.institution.short_name: r for r in table}
+    assert rows["农行"].signed_amount == Decimal("8000000.00")
+    assert rows["工行"].received == 0

@@ -213,3 +213,28 @@ def test_bureaus_no_longer_see_the_review_menus(web_as, bureau_user, finance_use
     assert reverse("office:product_review_queue") not in body
     assert reverse("office:recommendations") in body
     assert web_as(bureau_user).get(reverse("office:verification_queue")).status_code == 403
+
+
+@pytest.mark.parametrize("name", ["recommendations", "advisers"])
+def test_recommendations_and_advisers_cost_the_same_queries_for_one_or_many_rows(
+    web_as, finance_user, bureau_user, officer_user, name, django_assert_max_num_queries
+):
+    from enterprises.services import adviser_assign, recommendation_create
+
+    def add_one():
+        enterprise = EnterpriseFactory()
+        recommendation_create(actor=bureau_user, enterprise=enterprise, reason="重点")
+        adviser_assign(
+            actor=finance_user, enterprise=enterprise, user=officer_user, since=dt.date.today()
+        )
+
+    add_one()
+    web = web_as(finance_user)
+    url = reverse(f"office:{name}")
+    web.get(url)
+    with CaptureQueriesContext(connection) as one:
+        web.get(url)
+    for _ in range(6):
+        add_one()
+    with django_assert_max_num_queries(len(one)):
+        web.get(url)
