@@ -2,6 +2,8 @@
 enterprise's page following its need through the institutions. Views validate forms and call
 services; nothing more."""
 
+from types import SimpleNamespace
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -299,9 +301,19 @@ def matched_needs(request):
     page = Paginator(
         matched_needs_for_institution(institution=officer.institution), MATCHED_NEEDS_PER_PAGE
     ).get_page(request.GET.get("page"))
+    needs = [
+        SimpleNamespace(
+            pk=row["need_id"],
+            enterprise_id=row["need__enterprise_id"],
+            project_id=row["need__project_id"],
+        )
+        for row in page.object_list
+    ]
+    marks = recommendations_for_needs(needs)
     for row in page.object_list:
         size = row["need__enterprise__size_class"]
         row["size_label"] = SizeClass(size).label if size else ""
+        row["recommendations"] = marks[row["need_id"]]
     return render(
         request,
         "leads/matched_needs.html",

@@ -170,3 +170,16 @@ def test_a_project_recommendation_marks_only_that_projects_needs(
         web_as(officer_user).get(reverse("banks:lead_list") + "?recommended=on").content.decode()
     )
     assert "项目的" in filtered and "别的" not in filtered
+
+
+@pytest.mark.django_db
+def test_other_matched_needs_carry_the_mark(
+    bureau_user, enterprise, officer_user, institution, web_as
+):
+    LoanProductFactory(institution=institution, **GOOD)
+    need = FinancingNeedFactory(enterprise=enterprise, status="submitted", purpose="可接的需求")
+    recommendation_create(actor=bureau_user, enterprise=enterprise, reason="链主配套企业")
+    rescore_need(need.pk)
+    Lead.objects.filter(need=need).delete()
+    body = web_as(officer_user).get(reverse("banks:matched_needs")).content.decode()
+    assert "可接的需求" in body and "链主配套企业" in body
