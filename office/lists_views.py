@@ -379,6 +379,24 @@ def advisers(request):
     elif request.method == "POST":
         messages.error(request, _("Only the finance office assigns financial advisers."))
         return redirect("office:advisers")
+    fmt = request.GET.get("format")
+    if fmt:
+        return export_response(
+            fmt,
+            filename="advisers",
+            title=_("Financial advisers"),
+            columns=[
+                Column(_("Enterprise"), width=30),
+                Column(_("Adviser"), width=20),
+                Column(_("Phone"), width=16),
+                Column(_("Since"), Column.DATE),
+                Column(_("Until"), Column.DATE),
+            ],
+            rows=(
+                (a.enterprise.name, str(a.user), a.user.phone, a.since, a.until)
+                for a in advisers_list().iterator()
+            ),
+        )
     return render(
         request, "office/advisers.html", {"form": form, "page": _page(request, advisers_list())}
     )

@@ -110,3 +110,14 @@ def test_an_enterprise_member_cannot_be_an_adviser(
             user=other_enterprise_member,
             since=dt.date.today(),
         )
+
+
+def test_the_pairings_export_reads_back(paired, web_as, bureau_user, enterprise):
+    import io
+
+    from openpyxl import load_workbook
+
+    response = web_as(bureau_user).get(reverse("office:advisers") + "?format=xlsx")
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    rows = list(sheet.iter_rows(min_row=4, values_only=True))
+    assert [(r[0], r[1], r[2]) for r in rows] == [(enterprise.name, "王行长", "13900001111")]

@@ -183,3 +183,16 @@ def test_other_matched_needs_carry_the_mark(
     Lead.objects.filter(need=need).delete()
     body = web_as(officer_user).get(reverse("banks:matched_needs")).content.decode()
     assert "可接的需求" in body and "链主配套企业" in body
+
+
+@pytest.mark.django_db
+def test_the_recommended_list_exports(bureau_user, enterprise, web_as):
+    import io
+
+    from openpyxl import load_workbook
+
+    recommendation_create(actor=bureau_user, enterprise=enterprise, reason="出口订单稳定")
+    response = web_as(bureau_user).get(reverse("office:recommendations") + "?format=xlsx")
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    rows = list(sheet.iter_rows(min_row=4, values_only=True))
+    assert [(r[0], r[2], r[3]) for r in rows] == [(enterprise.name, "区发改局", "出口订单稳定")]
