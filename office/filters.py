@@ -13,6 +13,7 @@ from core.forms import DatePicker, FilterForm
 from core.models import IndustryChain
 from core.sizing import SizeClass
 from enterprises.models import Enterprise, FinancingNeed, Recommendation
+from enterprises.selectors import recommended_q
 from leads.models import Lead, LoanAgreement, overdue_leads_q
 from meetings.models import Meeting
 
@@ -91,6 +92,11 @@ class NeedFilter(_StyledFilterSet):
     loan_kind = django_filters.ChoiceFilter(
         label=_("Loan kind"), choices=FinancingNeed.LoanKind.choices
     )
+    recommended = django_filters.BooleanFilter(
+        label=_("Recommended by a bureau"),
+        method="filter_recommended",
+        widget=forms.CheckboxInput,
+    )
     submitted_from = django_filters.DateFilter(
         label=_("Submitted from"),
         field_name="submitted_at",
@@ -113,6 +119,9 @@ class NeedFilter(_StyledFilterSet):
         if not value:
             return queryset
         return queryset.filter(Q(enterprise__name__icontains=value) | Q(purpose__icontains=value))
+
+    def filter_recommended(self, queryset, name, value):
+        return queryset.filter(recommended_q()) if value else queryset
 
 
 class OfficeLeadFilter(_StyledFilterSet):

@@ -238,3 +238,13 @@ def test_recommendations_and_advisers_cost_the_same_queries_for_one_or_many_rows
         add_one()
     with django_assert_max_num_queries(len(one)):
         web.get(url)
+
+
+def test_the_need_list_filters_recommended_needs(rows, web_as, finance_user, bureau_user):
+    from enterprises.services import recommendation_create
+
+    (enterprise, _, _, _), _ = rows
+    recommendation_create(actor=bureau_user, enterprise=enterprise, reason="重点")
+    body = web_as(finance_user).get(reverse("office:need_list") + "?recommended=on")
+    text = body.content.decode()
+    assert "清溪一号有限公司" in text and "清溪二号有限公司" not in text
