@@ -87,7 +87,7 @@ def generate(needs: int, products: int, enterprises: int, institutions: int, see
     from core.reference import Collateral
     from core.sizing import Industry, SizeClass
     from core.uscc import make_uscc
-    from enterprises.models import Enterprise, FinancingNeed
+    from enterprises.models import Enterprise, FinancingNeed, Recommendation
 
     rng = random.Random(seed)
     PortalSettings.load()
@@ -110,12 +110,19 @@ def generate(needs: int, products: int, enterprises: int, institutions: int, see
                 chain=chains[i % len(chains)],
                 size_class=rng.choice(size_values),
                 verification_status=Enterprise.VerificationStatus.VERIFIED,
-                recommended_by="industry_it" if i % 9 == 0 else "",
             )
         )
     # bulk_create bypasses save(), so the size class set above is kept as generated.
     Enterprise.objects.bulk_create(rows, batch_size=5000)
     enterprise_ids = list(Enterprise.objects.values_list("pk", flat=True))
+    Recommendation.objects.bulk_create(
+        [
+            Recommendation(enterprise_id=pk, department="industry_it", reason="基准推荐")
+            for i, pk in enumerate(enterprise_ids)
+            if i % 9 == 0
+        ],
+        batch_size=5000,
+    )
     collateral = Collateral.values
     kinds = FinancingNeed.LoanKind.values
     now = timezone.now()

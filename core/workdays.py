@@ -65,6 +65,26 @@ def add_working_days(start: dt.date, count: int) -> dt.date:
     return day
 
 
+def working_day_counter(first: dt.date, last: dt.date):
+    """A function ``days(start, end)``: the working days after ``start`` up to and including
+    ``end`` (0 when ``end`` is not after ``start``), for dates within [first, last]. The calendar
+    is read once, so many intervals cost one query."""
+    overrides = _overrides(first, last)
+    ordinals, count, day = {}, 0, first
+    while day <= last:
+        if _decide(day, overrides):
+            count += 1
+        ordinals[day] = count
+        day += dt.timedelta(days=1)
+
+    def days(start: dt.date, end: dt.date) -> int:
+        if end <= start:
+            return 0
+        return ordinals[end] - ordinals[start]
+
+    return days
+
+
 def working_day_deadline(received_at: dt.datetime, count: int) -> dt.datetime:
     """End (local time) of the ``count``-th working day after the day ``received_at`` falls on."""
     tz = ZoneInfo(settings.TIME_ZONE)

@@ -1,6 +1,13 @@
 from django.contrib import admin
 
-from .models import Enterprise, EnterpriseMembership, FinancingNeed, Project
+from .models import (
+    Adviser,
+    Enterprise,
+    EnterpriseMembership,
+    FinancingNeed,
+    Project,
+    Recommendation,
+)
 
 
 class MembershipInline(admin.TabularInline):
@@ -50,3 +57,29 @@ class FinancingNeedAdmin(admin.ModelAdmin):
     raw_id_fields = ("enterprise", "project", "created_by")
     # Status moves go through the services (checked map and audit log), not through the admin.
     readonly_fields = ("status", "submitted_at", "created_at", "updated_at")
+
+
+class _ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows written only through the services (checked and audited): the admin only reads them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Recommendation)
+class RecommendationAdmin(_ReadOnlyAdmin):
+    list_display = ("enterprise", "project", "department", "created_at", "withdrawn_at")
+    list_filter = ("department",)
+    search_fields = ("enterprise__name", "reason")
+
+
+@admin.register(Adviser)
+class AdviserAdmin(_ReadOnlyAdmin):
+    list_display = ("enterprise", "user", "since", "until")
+    search_fields = ("enterprise__name", "user__username", "user__last_name")

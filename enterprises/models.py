@@ -75,12 +75,6 @@ class Enterprise(models.Model):
     )
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
     rejection_reason = models.TextField(_("rejection reason"), blank=True)
-    recommended_by = models.CharField(
-        _("recommended by"),
-        max_length=30,
-        blank=True,
-        help_text=_("The bureau that recommends this enterprise, if any."),
-    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -395,3 +389,91 @@ class NeedAccessRevocation(models.Model):
 
     def __str__(self):
         return f"{self.need_id} ✕ {self.institution_id}"
+
+
+# The bureaus that keep recommended lists (推荐清单).
+RECOMMENDING_DEPARTMENTS = frozenset({"development_reform", "industry_it", "commerce"})
+
+
+class Recommendation(models.Model):
+    """A bureau recommends an enterprise, or one of its key projects, to the institutions
+    (推荐清单). Withdrawn recommendations are kept (history), with ``withdrawn_at`` set."""
+
+    enterprise = models.ForeignKey(
+        Enterprise,
+        on_delete=models.CASCADE,
+        related_name="recommendations",
+        verbose_name=_("enterprise"),
+    )
+    project = models.ForeignKey(
+        Project,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="recommendations",
+        verbose_name=_("project"),
+        help_text=_("Leave empty to recommend the whole enterprise."),
+    )
+    department = models.CharField(_("department"), max_length=30)
+    reason = models.CharField(_("reason"), max_length=300)
+    recommended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("recommended by"),
+    )
+    created_at = models.DateTimeField(_("recommended at"), auto_now_add=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("recommendation")
+        verbose_name_plural = _("recommendations")
+        indexes = [models.Index(fields=["enterprise", "withdrawn_at"])]
+
+    def __str__(self):
+        return f"{self.get_department_display()} → {self.enterprise}"
+
+    def get_department_display(self) -> str:
+        from accounts.models import User
+
+        return str(dict(User.Department.choices).get(self.department, self.department))
+
+    @property
+    def is_active(self) -> bool:
+        return self.withdrawn_at is None
+
+
+class Adviser(models.Model):
+    """A financial adviser (金融顾问, 局长行长联企业): a government staff member or an institution
+    officer paired with an enterprise, who sees its needs and notices while the pairing lasts."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="advisers", verbose_name=_("enterprise")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="advised",
+        verbose_name=_("adviser"),
+    )
+    since = models.DateField(_("since"))
+    until = models.DateField(_("until"), null=True, blank=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("assigned by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-since", "-id"]
+        verbose_name = _("financial adviser")
+        verbose_name_plural = _("financial advisers")
+        indexes = [models.Index(fields=["user", "until"])]
+
+    def __str__(self):
+        return f"{self.user} → {self.enterprise}"

@@ -26,6 +26,8 @@ from . import tasks
 from .models import (
     NEED_TRANSITIONS,
     OPEN_NEED_STATUSES,
+    RECOMMENDING_DEPARTMENTS,
+    Adviser,
     Enterprise,
     EnterpriseInvitation,
     EnterpriseMembership,
@@ -33,6 +35,7 @@ from .models import (
     NeedAccessLog,
     NeedAccessRevocation,
     Project,
+    Recommendation,
 )
 from .signals import need_access_revoked, need_changed, need_status_changed
 
@@ -447,3 +450,119 @@ def financing_need_revoke_access(
 def need_access_record(*, need: FinancingNeed, institution, user: User) -> NeedAccessLog:
     """Record an officer's read of a need's enterprise data, for the enterprise's consent view."""
     return NeedAccessLog.objects.create(need=need, institution=institution, user=user)
+
+
+# --- Recommended lists (推荐清单) and financial advisers ---------------------------------------
+
+
+def _rescore_enterprise_needs(enterprise: Enterprise) -> None:
+    """A recommendation changes the score of the enterprise's open needs: rescore each."""
+    for need in enterprise.needs.filter(status__in=OPEN_NEED_STATUSES).only("pk"):
+        _matching_should_look_again(need)
+
+
+@transaction.atomic
+def recommendation_create(
+    *, actor: User, enterprise: Enterprise, reason: str, project: Project | None = None
+) -> Recommendation:
+    """A bureau (发改局, 工信局, 商务局) puts an enterprise, or one of its projects, on its
+    recommended list; the enterprise's open needs are rescored with the bonus."""
+    if actor is None or not actor.is_government or actor.department not in RECOMMENDING_DEPARTMENTS:
+        raise ServiceError(
+            _(
+                "Only the development and reform, industry and commerce bureaus recommend enterprises."
+            )
+        )
+    if not enterprise.is_verified:
+        raise ServiceError(_("Only verified enterprises can be recommended."), field="enterprise")
+    if project is not None and project.enterprise_id != enterprise.pk:
+        raise ServiceError(_("The project belongs to another enterprise."), field="project")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(_("Say why the bureau recommends it."), field="reason")
+    Enterprise.objects.select_for_update().filter(pk=enterprise.pk).first()
+    duplicate = Recommendation.objects.filter(
+        enterprise=enterprise, project=project, department=actor.department, withdrawn_at=None
+    )
+    if duplicate.exists():
+        raise ServiceError(_("Your bureau already recommends it."))
+    recommendation = Recommendation.objects.create(
+        enterprise=enterprise,
+        project=project,
+        department=actor.department,
+        reason=reason,
+        recommended_by=actor,
+    )
+    audit_record(obj=recommendation, action="created", actor=actor, to_state="active", note=reason)
+    _rescore_enterprise_needs(enterprise)
+    return recommendation
+
+
+@transaction.atomic
+def recommendation_withdraw(*, recommendation: Recommendation, actor: User) -> Recommendation:
+    """The recommending bureau takes its recommendation back; the needs lose the bonus."""
+    if actor is None or not actor.is_government or actor.department != recommendation.department:
+        raise ServiceError(_("Only the bureau that made a recommendation can withdraw it."))
+    recommendation = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
+    if recommendation.withdrawn_at is not None:
+        raise ServiceError(_("This recommendation was already withdrawn."))
+    recommendation.withdrawn_at = timezone.now()
+    recommendation.save(update_fields=["withdrawn_at"])
+    audit_record(
+        obj=recommendation,
+        action="status",
+        actor=actor,
+        from_state="active",
+        to_state="withdrawn",
+    )
+    _rescore_enterprise_needs(recommendation.enterprise)
+    return recommendation
+
+
+def _may_advise(user: User) -> bool:
+    if not user.is_active:
+        return False
+    if user.is_government:
+        return True
+    officer = getattr(user, "officer", None) if user.is_officer else None
+    return officer is not None and officer.is_active
+
+
+@transaction.atomic
+def adviser_assign(*, actor: User, enterprise: Enterprise, user: User, since) -> Adviser:
+    """The finance office pairs a government staff member or an institution officer with an
+    enterprise as its financial adviser (金融顾问)."""
+    if actor is None or not actor.is_finance_office:
+        raise ServiceError(_("Only the finance office assigns financial advisers."))
+    if not _may_advise(user):
+        raise ServiceError(
+            _("An adviser must be government staff or an active institution officer."), field="user"
+        )
+    if Adviser.objects.filter(enterprise=enterprise, user=user, until__isnull=True).exists():
+        raise ServiceError(_("This person already advises the enterprise."), field="user")
+    adviser = Adviser.objects.create(
+        enterprise=enterprise, user=user, since=since, assigned_by=actor
+    )
+    audit_record(obj=adviser, action="created", actor=actor, to_state="active", note=str(user))
+    _notify_members(
+        enterprise,
+        title=_("Your financial adviser: %(name)s") % {"name": user},
+        body=_("%(name)s (phone %(phone)s) is now your enterprise's financial adviser.")
+        % {"name": user, "phone": user.phone or "—"},
+        url=reverse("enterprises:home"),
+    )
+    return adviser
+
+
+@transaction.atomic
+def adviser_end(*, adviser: Adviser, actor: User) -> Adviser:
+    """The finance office ends a pairing; the adviser no longer sees the enterprise."""
+    if actor is None or not actor.is_finance_office:
+        raise ServiceError(_("Only the finance office assigns financial advisers."))
+    adviser = Adviser.objects.select_for_update().get(pk=adviser.pk)
+    if adviser.until is not None and adviser.until <= timezone.localdate():
+        raise ServiceError(_("This pairing has already ended."))
+    adviser.until = timezone.localdate()
+    adviser.save(update_fields=["until"])
+    audit_record(obj=adviser, action="status", actor=actor, from_state="active", to_state="ended")
+    return adviser

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
@@ -29,12 +30,17 @@ from .forms import (
 )
 from .models import FinancingNeed
 from .selectors import (
+    advisers_of_enterprise,
+    enterprise_for_adviser,
     enterprise_for_user,
     enterprise_invitation_by_token,
     enterprise_members,
+    enterprises_advised_by,
     member_of_enterprise,
     need_for_member,
+    needs_for_adviser,
     needs_for_enterprise,
+    notices_for_adviser,
     pending_enterprise_invitations,
     project_for_member,
     projects_for_enterprise,
@@ -132,6 +138,7 @@ def home(request):
             "projects": projects_for_enterprise(enterprise=enterprise)[:10],
             "notices": request.user.notices.all()[:5],
             "membership": _membership(request),
+            "advisers": advisers_of_enterprise(enterprise=enterprise),
         },
     )
 
@@ -390,3 +397,38 @@ def need_revoke_access(request, pk, institution_id):
         request, _("%(institution)s can no longer see this need.") % {"institution": institution}
     )
     return redirect(f"{need.get_absolute_url()}#consent")
+
+
+# --- Financial advisers: the enterprises a government staff member or an officer advises ------
+
+
+def _may_be_adviser(user) -> bool:
+    return user.is_authenticated and (user.is_government or user.is_officer)
+
+
+def advised_enterprises(request):
+    """The enterprises the signed-in adviser (金融顾问) follows; empty for anyone else."""
+    if not _may_be_adviser(request.user):
+        raise PermissionDenied
+    return render(
+        request,
+        "enterprises/advised_list.html",
+        {"enterprises": enterprises_advised_by(user=request.user)},
+    )
+
+
+def advised_enterprise(request, pk):
+    """One advised enterprise's needs and latest notices, read-only. Anyone who does not advise
+    it today gets a 404, as if it did not exist."""
+    if not _may_be_adviser(request.user):
+        raise PermissionDenied
+    enterprise = enterprise_for_adviser(user=request.user, pk=pk)
+    return render(
+        request,
+        "enterprises/advised_detail.html",
+        {
+            "enterprise": enterprise,
+            "needs": needs_for_adviser(enterprise=enterprise),
+            "notices": notices_for_adviser(enterprise=enterprise),
+        },
+    )

@@ -46,10 +46,13 @@ def leads_allocate(
     settings_row = PortalSettings.load()
     statuses = dict(FinancingNeed.objects.filter(pk__in=need_ids).values_list("pk", "status"))
     leads_by_need = defaultdict(list)
-    for row in Lead.objects.filter(need_id__in=need_ids).values_list(
-        "pk", "need_id", "institution_id", "status"
+    pushed = set()
+    for *row, pushed_at in Lead.objects.filter(need_id__in=need_ids).values_list(
+        "pk", "need_id", "institution_id", "status", "pushed_at"
     ):
-        leads_by_need[row[1]].append(row)
+        leads_by_need[row[1]].append(tuple(row))
+        if pushed_at is not None:
+            pushed.add(row[0])
     new_leads, to_close = [], []
     for need_id in need_ids:
         leads = leads_by_need.get(need_id, [])
@@ -59,7 +62,11 @@ def leads_allocate(
         closing = {
             pk
             for pk, _n, institution_id, status in leads
-            if complete and status == Lead.Status.NEW and institution_id not in best_by_institution
+            if complete
+            and status == Lead.Status.NEW
+            and institution_id not in best_by_institution
+            # The finance office chose this institution by hand: no match is needed.
+            and pk not in pushed
         }
         to_close.extend(closing)
         if statuses.get(need_id) not in OPEN_NEED_STATUSES:

@@ -16,6 +16,7 @@ from core.models import IndustryChain, IndustryCluster
 from core.money import WAN
 from core.sizing import SizeClass
 from enterprises.models import FinancingNeed
+from enterprises.selectors import recommended_q
 
 from .models import Lead, overdue_leads_q
 
@@ -78,6 +79,9 @@ class LeadFilter(django_filters.FilterSet):
     mine = django_filters.BooleanFilter(
         label=_("Assigned to me"), method="filter_mine", widget=forms.CheckboxInput
     )
+    recommended = django_filters.BooleanFilter(
+        label=_("Recommended by a bureau"), method="filter_recommended", widget=forms.CheckboxInput
+    )
     unassigned = django_filters.BooleanFilter(
         label=_("Unassigned only"), method="filter_unassigned", widget=forms.CheckboxInput
     )
@@ -128,6 +132,9 @@ class LeadFilter(django_filters.FilterSet):
 
     def filter_mine(self, queryset, name, value):
         return queryset.filter(assigned_to=self.officer) if value else queryset
+
+    def filter_recommended(self, queryset, name, value):
+        return queryset.filter(recommended_q("need__")) if value else queryset
 
     def filter_unassigned(self, queryset, name, value):
         return queryset.filter(assigned_to__isnull=True) if value else queryset

@@ -81,6 +81,9 @@ class Lead(models.Model):
         _("decline reason"), max_length=30, choices=DeclineReason.choices, blank=True
     )
     decline_note = models.TextField(_("decline note"), blank=True)
+    # Set when the finance office pushed the need to this institution by hand: allocation then
+    # never closes the lead for lack of a match.
+    pushed_at = models.DateTimeField(_("pushed by the finance office at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

@@ -130,6 +130,8 @@ def matched_needs_for_institution(*, institution: Institution):
             "need__loan_kind",
             "need__enterprise__size_class",
             "need__enterprise__chain__name",
+            "need__enterprise_id",
+            "need__project_id",
         )
         .annotate(
             best_score=Max("score"),

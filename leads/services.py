@@ -1074,3 +1074,78 @@ def overdue_reminders_send(*, now=None) -> dict[str, int]:
                     )
                 sent["finance_office"] += 1
     return sent
+
+
+# --- The finance office pushes an unserved need ---------------------------------------------------
+
+
+@transaction.atomic
+def need_push_to_institutions(*, need: FinancingNeed, actor: User, institutions) -> list[Lead]:
+    """The finance office sends an open need that nobody serves to institutions it chooses: each
+    gets a lead (beyond the contact cap and whether or not its products matched), due for first
+    contact like any other, and is told. An institution the enterprise did not allow, or took
+    access away from, cannot be chosen. Pushed leads are never closed for lack of a match."""
+    if actor is None or not actor.is_finance_office:
+        raise ServiceError(_("Only the finance office pushes needs to institutions."))
+    institutions = list(institutions)
+    if not institutions:
+        raise ServiceError(_("Choose at least one institution."), field="institutions")
+    need = FinancingNeed.objects.select_for_update().select_related("enterprise").get(pk=need.pk)
+    if need.status not in OPEN_NEED_STATUSES or not need.enterprise.is_verified:
+        raise ServiceError(_("Only open needs of verified enterprises can be pushed."))
+    holders = set(Lead.objects.filter(need=need).values_list("institution_id", flat=True))
+    for institution in institutions:
+        if not institution.is_active:
+            raise ServiceError(
+                _("%(name)s is not active.") % {"name": institution.name}, field="institutions"
+            )
+        if not institution_may_see_need(need=need, institution_id=institution.pk):
+            raise ServiceError(
+                _("The enterprise has not allowed %(name)s to see this need.")
+                % {"name": institution.name},
+                field="institutions",
+            )
+        if institution.pk in holders:
+            raise ServiceError(
+                _("%(name)s already has this need.") % {"name": institution.name},
+                field="institutions",
+            )
+    best = {}
+    for institution_id, product_id, score in (
+        need.matches.filter(product__institution__in=institutions)
+        .order_by("-score", "product_id")
+        .values_list("product__institution_id", "product_id", "score")
+    ):
+        best.setdefault(institution_id, (product_id, score))
+    now = timezone.now()
+    due = working_day_deadline(now, PortalSettings.load().response_working_days)
+    leads = [
+        Lead.objects.create(
+            need=need,
+            institution=institution,
+            product_id=best.get(institution.pk, (None, 0))[0],
+            score=best.get(institution.pk, (None, Decimal(0)))[1],
+            received_at=now,
+            contact_due_at=due,
+            pushed_at=now,
+        )
+        for institution in institutions
+    ]
+    names = "、".join(str(i) for i in institutions)
+    audit_record(
+        obj=need,
+        action="changed",
+        actor=actor,
+        note=_("Pushed by the finance office to %(names)s") % {"names": names},
+    )
+    for lead in leads:
+        audit_record(
+            obj=lead,
+            action="created",
+            actor=actor,
+            to_state=lead.status,
+            note=_("Pushed by the finance office"),
+            thread=need,
+        )
+    officers_tell_of_new_leads(created_by_institution={i.pk: 1 for i in institutions})
+    return leads

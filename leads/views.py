@@ -2,6 +2,8 @@
 enterprise's page following its need through the institutions. Views validate forms and call
 services; nothing more."""
 
+from types import SimpleNamespace
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -19,7 +21,13 @@ from core.models import PortalSettings
 from core.once import create_once, posted_form_token
 from core.sizing import SizeClass
 from core.views import redirect_after_create, show_filter_errors, show_refusal
-from enterprises.selectors import institution_may_see_need, need_by_id, need_for_member
+from enterprises.selectors import (
+    institution_may_see_need,
+    need_by_id,
+    need_for_member,
+    recommendations_for_need,
+    recommendations_for_needs,
+)
 from enterprises.services import EDITABLE_NEED_STATUSES, need_access_record
 from matchmaking.selectors import need_matches_explained, need_near_misses
 from meetings.talks import upcoming_slots_for_enterprise, upcoming_slots_for_user
@@ -95,6 +103,9 @@ def lead_list(request):
     inbox = lead_inbox(officer=officer, params=request.GET)
     show_filter_errors(request, inbox.form)
     page = Paginator(inbox.qs, LEADS_PER_PAGE).get_page(request.GET.get("page"))
+    marks = recommendations_for_needs(lead.need for lead in page.object_list)
+    for lead in page.object_list:
+        lead.recommendations = marks[lead.need_id]
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -128,6 +139,7 @@ def _lead_context(request, lead, **forms):
         "enterprise": lead.need.enterprise,
         "may_see": may_see,
         "explanation": lead_explanation(lead=lead) if may_see else None,
+        "recommendations": recommendations_for_need(lead.need) if may_see else [],
         "steps": lead_timeline(lead=lead),
         "allowed": LEAD_TRANSITIONS.targets(lead.status),
         "note_form": NoteForm(),
@@ -331,9 +343,19 @@ def matched_needs(request):
     page = Paginator(
         matched_needs_for_institution(institution=officer.institution), MATCHED_NEEDS_PER_PAGE
     ).get_page(request.GET.get("page"))
+    needs = [
+        SimpleNamespace(
+            pk=row["need_id"],
+            enterprise_id=row["need__enterprise_id"],
+            project_id=row["need__project_id"],
+        )
+        for row in page.object_list
+    ]
+    marks = recommendations_for_needs(needs)
     for row in page.object_list:
         size = row["need__enterprise__size_class"]
         row["size_label"] = SizeClass(size).label if size else ""
+        row["recommendations"] = marks[row["need_id"]]
     return render(
         request,
         "leads/matched_needs.html",

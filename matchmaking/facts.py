@@ -8,7 +8,13 @@ from collections.abc import Iterable
 from django.db.models import Count, Max, Q
 
 from banks.models import LoanProduct
-from enterprises.models import OPEN_NEED_STATUSES, Enterprise, FinancingNeed, NeedAccessRevocation
+from enterprises.models import (
+    OPEN_NEED_STATUSES,
+    Enterprise,
+    FinancingNeed,
+    NeedAccessRevocation,
+)
+from enterprises.selectors import recommended_q
 
 from .models import ScoringPolicy
 from .rules import (
@@ -36,7 +42,7 @@ NEED_FIELDS = (
     "enterprise__size_class",
     "enterprise__chain_id",
     "enterprise__chain__is_key_chain",
-    "enterprise__recommended_by",
+    "is_recommended",
     "enterprise__verification_status",
     "project__is_key_project",
 )
@@ -51,6 +57,7 @@ def weights_current() -> Weights:
         policy=policy.weight_policy,
         speed=policy.weight_speed,
         response=policy.weight_response,
+        recommendation=policy.recommendation_bonus,
         min_score=policy.min_score,
         top_k=policy.top_k,
     )
@@ -66,7 +73,9 @@ def open_needs_queryset():
 def need_facts(need_ids: Iterable[int] | None = None, *, queryset=None) -> list[NeedFacts]:
     """Facts for the given needs (any status), or for every need in ``queryset``."""
     qs = queryset if queryset is not None else FinancingNeed.objects.filter(pk__in=list(need_ids))
-    rows = list(qs.order_by("id").values_list(*NEED_FIELDS))
+    rows = list(
+        qs.annotate(is_recommended=recommended_q()).order_by("id").values_list(*NEED_FIELDS)
+    )
     # Consent exceptions are few: fetch them with a subquery, not a list of every need id.
     scope = qs.order_by().values("pk")
     allowed, revoked = defaultdict(set), defaultdict(set)
@@ -94,7 +103,7 @@ def need_facts(need_ids: Iterable[int] | None = None, *, queryset=None) -> list[
         size_class,
         chain_id,
         key_chain,
-        recommended_by,
+        is_recommended,
         verification,
         key_project,
     ) in rows:
@@ -110,7 +119,7 @@ def need_facts(need_ids: Iterable[int] | None = None, *, queryset=None) -> list[
                 chain_id=chain_id,
                 key_chain=bool(key_chain),
                 key_project=bool(key_project),
-                recommended=bool(recommended_by),
+                recommended=bool(is_recommended),
                 is_open=status in OPEN_NEED_STATUSES
                 and verification == Enterprise.VerificationStatus.VERIFIED,
                 chosen_only=visibility == FinancingNeed.Visibility.CHOSEN,

@@ -19,6 +19,14 @@ class ScoringPolicy(models.Model):
     weight_policy = models.PositiveSmallIntegerField(_("weight: policy fit"), default=25)
     weight_speed = models.PositiveSmallIntegerField(_("weight: approval speed"), default=10)
     weight_response = models.PositiveSmallIntegerField(_("weight: response record"), default=15)
+    recommendation_bonus = models.PositiveSmallIntegerField(
+        _("bonus points: recommended by a bureau"),
+        default=5,
+        validators=[MaxValueValidator(20)],
+        help_text=_(
+            "Points added to the score of a need whose enterprise or project a bureau recommends."
+        ),
+    )
     min_score = models.DecimalField(
         _("minimum match score"),
         max_digits=5,
@@ -70,7 +78,7 @@ class ScoringPolicy(models.Model):
         "weight_speed",
         "weight_response",
     )
-    EDITABLE_FIELDS = (*WEIGHT_FIELDS, "min_score", "top_k")
+    EDITABLE_FIELDS = (*WEIGHT_FIELDS, "recommendation_bonus", "min_score", "top_k")
 
     @classmethod
     def current(cls) -> "ScoringPolicy":

@@ -16,6 +16,7 @@ from decimal import Decimal
 
 import numpy as np
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from banks.models import PolicyTag
 from core.money import format_money, format_money_range
@@ -109,6 +110,8 @@ class Weights:
     policy: int = 25
     speed: int = 10
     response: int = 15
+    # Points added (not weighted) to a recommended need's score, set by the finance office.
+    recommendation: int = 5
     min_score: Decimal = Decimal("60.00")
     top_k: int = 20
 
@@ -117,7 +120,10 @@ class Weights:
         return self.amount + self.term + self.rate + self.policy + self.speed + self.response
 
     def max_points(self, factor: str) -> float:
-        """The share of the 100 points a soft factor can earn: its weight over the sum."""
+        """The share of the 100 points a soft factor can earn: its weight over the sum; a bonus
+        factor earns its points on top."""
+        if factor in BONUS_FACTORS:
+            return float(getattr(self, factor))
         return getattr(self, factor) * 100.0 / max(self.total, 1)
 
     @property
@@ -173,6 +179,16 @@ def rule_loan_kind(n_kind, p_tags):
 # Rules whose failure an enterprise can act on: near-miss hints speak only of these.
 ACTIONABLE_RULES = ("amount", "term", "size", "chain", "collateral", "rate", "loan_kind")
 HARD_RULES = ("product_live", "need_open", "consent", *ACTIONABLE_RULES)
+# Short names of the rules an enterprise can act on, for summaries ("12 needs failed only on term").
+RULE_NAMES = {
+    "amount": gettext_lazy("amount"),
+    "term": gettext_lazy("term"),
+    "size": gettext_lazy("size class"),
+    "chain": gettext_lazy("industry chain"),
+    "collateral": gettext_lazy("collateral"),
+    "rate": gettext_lazy("rate"),
+    "loan_kind": gettext_lazy("loan kind"),
+}
 
 
 # --- Soft factors: each 0-1 ---------------------------------------------------------------------
@@ -203,17 +219,13 @@ def factor_rate(n_max_rate, p_min_rate, p_max_rate):
     return np.clip((_f(n_max_rate) - _f(p_min_rate)) / width, 0.0, 1.0)
 
 
-def factor_policy(n_kind, n_key_chain, n_key_project, n_recommended, p_tags):
+def factor_policy(n_kind, n_key_chain, n_key_project, p_tags):
     first_loan = (n_kind == KIND_NEW) & ((p_tags & TAG_BITS[PolicyTag.FIRST_LOAN]) != 0)
     renewal = ((n_kind == KIND_RENEWAL) | (n_kind == KIND_NO_PRINCIPAL)) & (
         (p_tags & TAG_BITS[PolicyTag.RENEWAL_NO_PRINCIPAL]) != 0
     )
     points = (
-        0.4 * _f(first_loan)
-        + 0.4 * _f(renewal)
-        + 0.2 * _f(n_key_chain)
-        + 0.2 * _f(n_key_project)
-        + 0.2 * _f(n_recommended)
+        0.4 * _f(first_loan) + 0.4 * _f(renewal) + 0.2 * _f(n_key_chain) + 0.2 * _f(n_key_project)
     )
     return np.minimum(points, 1.0)
 
@@ -226,11 +238,22 @@ def factor_response(p_response_rate):
     return np.clip(_f(p_response_rate), 0.0, 1.0)
 
 
-SOFT_FACTORS = ("amount", "term", "rate", "policy", "speed", "response")
+def factor_recommendation(n_recommended):
+    """1 when a bureau recommends the need's enterprise or project (推荐清单), else 0."""
+    return _f(n_recommended)
+
+
+WEIGHTED_FACTORS = ("amount", "term", "rate", "policy", "speed", "response")
+# Bonus factors add their points on top of the weighted 100 (the total is capped at 100), so a
+# recommendation lifts a need without changing any other need's score.
+BONUS_FACTORS = ("recommendation",)
+SOFT_FACTORS = (*WEIGHTED_FACTORS, *BONUS_FACTORS)
+MAX_SCORE = 100.0
 
 
 def weighted_centipoints(factors: dict, weights: Weights):
-    """The total score in hundredths of a point (an integer), from the six factors."""
+    """The total score in hundredths of a point (an integer): the six weighted factors, plus the
+    recommendation bonus, capped at 100."""
     total = (
         weights.amount * factors["amount"]
         + weights.term * factors["term"]
@@ -240,6 +263,7 @@ def weighted_centipoints(factors: dict, weights: Weights):
         + weights.response * factors["response"]
     )
     score = total * 100.0 / max(weights.total, 1)
+    score = np.minimum(score + weights.recommendation * factors["recommendation"], MAX_SCORE)
     return np.floor(score * 100.0 + 0.5).astype(np.int64)
 
 
@@ -285,11 +309,10 @@ def soft_factors(c: dict) -> dict:
         "amount": factor_amount(c["n_amount"], c["p_min_amount"], c["p_max_amount"]),
         "term": factor_term(c["n_term"], c["p_min_term"], c["p_max_term"]),
         "rate": factor_rate(c["n_max_rate"], c["p_min_rate"], c["p_max_rate"]),
-        "policy": factor_policy(
-            c["n_kind"], c["n_key_chain"], c["n_key_project"], c["n_recommended"], c["p_tags"]
-        ),
+        "policy": factor_policy(c["n_kind"], c["n_key_chain"], c["n_key_project"], c["p_tags"]),
         "speed": factor_speed(c["p_approval_days"]),
         "response": factor_response(c["p_response_rate"]),
+        "recommendation": factor_recommendation(c["n_recommended"]),
     }
 
 
@@ -464,9 +487,16 @@ def explain_pair(need: NeedFacts, product: ProductFacts, weights: Weights) -> Pa
         "amount": _("How well the amount sits in the product's range"),
         "term": _("How well the term sits in the product's range"),
         "rate": _("Headroom between your maximum rate and the product's rates"),
-        "policy": _("Policy fit (first loans, renewals, key chains and projects, recommendations)"),
+        "policy": _("Policy fit (first loans, renewals, key chains and projects)"),
         "speed": _("Approval speed (typically %(days)d days)") % {"days": product.approval_days},
         "response": _("The institution's record of answering on time"),
+        "recommendation": (
+            _(
+                "Bonus: a district bureau recommends this enterprise or project (set by the finance office)"
+            )
+            if need.recommended
+            else _("Bonus for needs a district bureau recommends (not recommended)")
+        ),
     }
     for code in SOFT_FACTORS:
         max_points = weights.max_points(code)

@@ -8,9 +8,9 @@ from banks.models import LoanProduct
 
 from .engine import live_product_arrays
 from .facts import need_facts, product_facts, weights_current
-from .kernel import score_block
+from .kernel import need_columns, score_block
 from .models import Match, ScoringPolicy
-from .rules import explain_pair
+from .rules import ACTIONABLE_RULES, explain_pair, hard_rules
 
 # --- Matches and their explanations -------------------------------------------------------------
 
@@ -49,6 +49,40 @@ def need_near_misses(*, need, limit: int = 5):
             results.append((arrays.facts[index], result))
     by_id = LoanProduct.objects.select_related("institution").in_bulk([p.id for p, _r in results])
     return [(by_id[p.id], r) for p, r in results[:limit]]
+
+
+# Needs are judged against the live products in blocks of this many, so the arrays stay small.
+NEAR_MISS_BLOCK = 2000
+
+
+def near_miss_rules(*, need_ids) -> dict[int, frozenset[str]]:
+    """For each need, the rules it fails *alone* against some published product (the rules whose
+    change would give it a match), judged as if it were open. An empty set: every product fails
+    it on more than one rule. The finance office's unserved list aggregates these."""
+    need_ids = list(need_ids)
+    arrays = live_product_arrays()
+    found = {pk: set() for pk in need_ids}
+    if not need_ids or not arrays.facts:
+        return {pk: frozenset(v) for pk, v in found.items()}
+    weights = weights_current()
+    for start in range(0, len(need_ids), NEAR_MISS_BLOCK):
+        needs = [
+            dataclasses.replace(f, is_open=True)
+            for f in need_facts(need_ids[start : start + NEAR_MISS_BLOCK])
+        ]
+        block = score_block(needs, arrays, weights)
+        single = block.failed_count == 1
+        if not single.any():
+            continue
+        columns = {**arrays.columns, **need_columns(needs, arrays)}
+        shape = single.shape
+        for code, passed in hard_rules(columns).items():
+            if code not in ACTIONABLE_RULES:
+                continue
+            alone = single & ~np.broadcast_to(passed, shape)
+            for row in np.nonzero(alone.any(axis=1))[0].tolist():
+                found[needs[row].id].add(code)
+    return {pk: frozenset(v) for pk, v in found.items()}
 
 
 def pair_explanation(*, need_id: int, product_id: int | None):

@@ -124,3 +124,68 @@ class TalkSlotMoveForm(PortalFormMixin, forms.Form):
     def __init__(self, *args, venues, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["sub_venue"].queryset = venues
+
+
+class PushNeedForm(PortalFormMixin, forms.Form):
+    """Choose institutions to push an unserved need to (only those the enterprise allows)."""
+
+    institutions = forms.ModelMultipleChoiceField(
+        label=_("Institutions"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one institution.")},
+    )
+
+    def __init__(self, *args, institutions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["institutions"].queryset = institutions
+
+
+# The default life of a share link: a month, one reporting cycle.
+SHARE_LINK_DEFAULT_DAYS = 30
+
+
+class ShareLinkForm(PortalFormMixin, forms.Form):
+    days = forms.IntegerField(
+        label=_("Valid for (days)"), min_value=1, max_value=92, initial=SHARE_LINK_DEFAULT_DAYS
+    )
+    note = forms.CharField(label=_("Note (who receives it)"), required=False, max_length=100)
+    # The period on the page when the link is made (hidden: the page's own period form sets it).
+    date_from = forms.DateField(required=False, widget=forms.HiddenInput)
+    date_to = forms.DateField(required=False, widget=forms.HiddenInput)
+
+
+class RecommendationForm(PortalFormMixin, forms.Form):
+    enterprise = forms.ModelChoiceField(label=_("Enterprise"), queryset=None)
+    project = forms.ModelChoiceField(
+        label=_("Key project (optional)"),
+        queryset=None,
+        required=False,
+        help_text=_("Leave empty to recommend the whole enterprise."),
+    )
+    reason = forms.CharField(
+        label=_("Reason"), max_length=300, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, enterprises, projects, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"].queryset = enterprises
+        self.fields["project"].queryset = projects
+
+    def clean(self):
+        cleaned = super().clean()
+        project, enterprise = cleaned.get("project"), cleaned.get("enterprise")
+        if project and enterprise and project.enterprise_id != enterprise.pk:
+            self.add_error("project", _("The project belongs to another enterprise."))
+        return cleaned
+
+
+class AdviserForm(PortalFormMixin, forms.Form):
+    enterprise = forms.ModelChoiceField(label=_("Enterprise"), queryset=None)
+    user = forms.ModelChoiceField(label=_("Adviser"), queryset=None)
+    since = forms.DateField(label=_("Since"), widget=DatePicker())
+
+    def __init__(self, *args, enterprises, users, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"].queryset = enterprises
+        self.fields["user"].queryset = users

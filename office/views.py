@@ -60,7 +60,7 @@ def office_home(request):
     )
 
 
-@government_required
+@finance_office_required
 def verification_queue(request):
     page = Paginator(pending_verifications(), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "office/verification_queue.html", {"page": page})
@@ -119,13 +119,13 @@ def project_key_flag(request, pk):
     return redirect("office:verification_detail", pk=project.enterprise_id)
 
 
-@government_required
+@finance_office_required
 def product_review_queue(request):
     page = Paginator(products_awaiting_review(), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "office/product_review_queue.html", {"page": page})
 
 
-@government_required
+@finance_office_required
 def product_review(request, pk):
     product = product_for_review(pk=pk)
     form = ProductReviewForm(request.POST or None)

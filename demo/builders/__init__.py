@@ -23,7 +23,13 @@ from matchmaking.engine import recompute_all
 from .accounts import build_government_users
 from .banks import build_institutions, build_products
 from .core import build_industry_chains
-from .enterprises import build_enterprises, build_open_needs, build_projects
+from .enterprises import (
+    build_enterprises,
+    build_open_needs,
+    build_projects,
+    build_recommendations_and_advisers,
+    build_unserved_needs,
+)
 from .meetings import build_2022_meeting, schedule_next_meeting
 from .office import build_dashboard
 
@@ -49,6 +55,8 @@ def build_demo_district(*, today: dt.date | None = None) -> dict[str, int]:
     build_2022_meeting(enterprises, institutions, officers, finance, rng)
     build_open_needs(enterprises, projects, demo_user, rng)
     build_dashboard(enterprises, institutions, officers, finance, today)
+    build_recommendations_and_advisers(enterprises, projects, demo_user)
+    build_unserved_needs(enterprises, institutions, now)
     # Match the open needs against the published products and hand out the leads, with each
     # institution's response record as hourly beat would have stored it.
     institution_response_rates_refresh()

@@ -19,7 +19,15 @@ from demo.data import (
     SIZE_FIGURES,
     TOWNS,
 )
-from enterprises.models import Enterprise, EnterpriseMembership, FinancingNeed, Project
+from enterprises.models import (
+    Adviser,
+    Enterprise,
+    EnterpriseMembership,
+    FinancingNeed,
+    Project,
+    Recommendation,
+)
+from leads.models import Lead
 
 from .accounts import credit_code, person, user
 
@@ -68,7 +76,6 @@ def build_enterprises(chains, today, now, rng):
                     else Enterprise.VerificationStatus.VERIFIED
                 ),
                 "verified_at": None if index % 15 == 14 else now,
-                "recommended_by": User.Department.INDUSTRY_IT if index % 4 == 0 else "",
             },
         )
         enterprises.append(enterprise)
@@ -145,3 +152,105 @@ def build_open_needs(enterprises, projects, demo_user, rng):
                 from_state="draft",
                 to_state="submitted",
             )
+
+
+# Enterprises (by their place in the demo list) the development and reform bureau recommends, and
+# the first of them with its project rather than as a whole.
+RECOMMENDED_INDEXES = (0, 4, 8, 12)
+RECOMMENDATION_REASONS = (
+    "区级重点培育企业，订单增长快，建议优先支持。",
+    "承担区重点技改项目，资金需求急。",
+    "专精特新“小巨人”培育对象。",
+    "外贸订单稳定，带动就业三百余人。",
+)
+
+
+def build_recommendations_and_advisers(enterprises, projects, demo_user):
+    """A few recommendations by the development and reform bureau (fagaiju), and a bank
+    president (yinhang) as the demo enterprise's financial adviser."""
+    bureau = User.objects.get(username="fagaiju")
+    project_by_enterprise = {p.enterprise_id: p for p in projects}
+    for place, index in enumerate(RECOMMENDED_INDEXES):
+        enterprise = enterprises[index]
+        if not enterprise.is_verified:
+            continue
+        project = project_by_enterprise.get(enterprise.pk) if place == 1 else None
+        Recommendation.objects.get_or_create(
+            enterprise=enterprise,
+            project=project,
+            department=bureau.department,
+            defaults={"reason": RECOMMENDATION_REASONS[place], "recommended_by": bureau},
+        )
+    adviser = User.objects.get(username="yinhang")
+    if not adviser.phone:
+        User.objects.filter(pk=adviser.pk).update(phone="13900000001")
+    demo_enterprise = demo_user.enterprise_membership.enterprise
+    Adviser.objects.get_or_create(
+        enterprise=demo_enterprise,
+        user=adviser,
+        defaults={
+            "since": dt.date(2026, 1, 1),
+            "assigned_by": User.objects.get(username="jinrongban"),
+        },
+    )
+
+
+# Needs no product can serve (far beyond every product's amount and term), submitted weeks ago:
+# the finance office's unserved list shows them with the rules they fail.
+UNSERVED_NEEDS = (
+    (2, "建设新园区（超大额长期资金）", Decimal("5000000000.00"), 360),
+    (6, "购置厂房（三十年期）", Decimal("3000000.00"), 360),
+)
+UNSERVED_SUBMITTED_DAYS_AGO = 20
+
+
+# Needs of these enterprises (by place) the finance office pushed to an institution two weeks ago,
+# which has not contacted them since: the unserved list shows them past their deadline.
+LATE_PUSH_PLACES = (3, 9)
+LATE_PUSH_DAYS_AGO = 14
+LATE_PUSH_DUE_DAYS = 5
+
+
+def build_unserved_needs(enterprises, institutions, now):
+    """Needs nobody serves: two no product can match, two pushed weeks ago and never contacted."""
+    pushed_at = now - dt.timedelta(days=LATE_PUSH_DAYS_AGO)
+    for place in LATE_PUSH_PLACES:
+        need = (
+            FinancingNeed.objects.filter(
+                enterprise=enterprises[place], status=FinancingNeed.Status.SUBMITTED
+            )
+            .order_by("pk")
+            .first()
+        )
+        if need is None:
+            continue
+        _lead, created = Lead.objects.get_or_create(
+            need=need,
+            institution=institutions[-1],
+            defaults={
+                "received_at": pushed_at,
+                "contact_due_at": pushed_at + dt.timedelta(days=LATE_PUSH_DUE_DAYS),
+                "pushed_at": pushed_at,
+            },
+        )
+        if created:
+            FinancingNeed.objects.filter(pk=need.pk).update(
+                submitted_at=pushed_at - dt.timedelta(days=1)
+            )
+    for index, purpose, amount, term in UNSERVED_NEEDS:
+        enterprise = enterprises[index]
+        if not enterprise.is_verified:
+            continue
+        FinancingNeed.objects.get_or_create(
+            enterprise=enterprise,
+            purpose=purpose,
+            defaults={
+                "amount": amount,
+                "term_months": term,
+                "max_rate": Decimal("5.00"),
+                "loan_kind": FinancingNeed.LoanKind.NEW,
+                "status": FinancingNeed.Status.SUBMITTED,
+                "submitted_at": now - dt.timedelta(days=UNSERVED_SUBMITTED_DAYS_AGO),
+                "description": "企业扩大生产，资金需求较大。",
+            },
+        )

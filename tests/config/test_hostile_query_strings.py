@@ -90,7 +90,17 @@ def world(enterprise_member, enterprise, officer_user, institution, finance_user
         "office:meeting_reminders": {"pk": meeting_invitation.meeting_id},
         "office:meeting_checkin": {"pk": meeting_invitation.meeting_id},
         "meetings:invitation_portal": {"pk": meeting_invitation.pk},
+        "office:need_detail": {"pk": need.pk},
+        "office:lead_detail": {"pk": lead.pk},
+        "office:unserved_push": {"pk": need.pk},
+        "office:league_shared": {"token": _share_link(finance_user).token},
     }
+
+
+def _share_link(finance_user):
+    from office.services import league_share_link_create
+
+    return league_share_link_create(actor=finance_user, days=7)
 
 
 def _officer_invitation(officer_user, institution):

@@ -34,6 +34,7 @@ from matchmaking.engine import rescore_need
 from meetings import services as meeting_services
 from meetings.board import board_token_rotate
 from meetings.models import MeetingInvitation, ReminderDelivery, SubVenue, TalkPlan, TalkSlot
+from office.services import league_share_link_create
 from tests.factories import (
     EnterpriseFactory,
     FinancingNeedFactory,
@@ -307,6 +308,17 @@ def world(enterprise_member, enterprise, officer_user, institution, finance_user
         "office:meeting_reminders": {"pk": upcoming.pk},
         "office:meeting_checkin": {"pk": upcoming.pk},
         "meetings:invitation_portal": {"pk": invited.pk},
+        "office:need_detail": {"pk": signed_need.pk},
+        "enterprises:advised_detail": {"pk": enterprise.pk},
+        "office:lead_detail": {"pk": lead.pk},
+        "office:unserved_push": {"pk": need.pk},
+        "office:league_shared": {
+            "token": league_share_link_create(actor=finance_user, days=7).token
+        },
+        # POST-only doors.
+        "office:share_link_revoke": {"pk": 1},
+        "office:recommendation_withdraw": {"pk": 1},
+        "office:adviser_end": {"pk": 1},
         "enterprises:need_matches": {"pk": signed_need.pk},
         "enterprises:need_reply": {"pk": need.pk, "lead_pk": open_lead.pk},
         "banks:agreement_correction_request": {"pk": lead.pk},
@@ -462,12 +474,23 @@ def test_no_page_shows_a_raw_value(persona, world, client, request):
             "office:meeting_follow_up",
             "office:meeting_talks",
             "office:meeting_board_link",
+            "office:league_table",
+            "office:league_shared",
+            "office:need_list",
+            "office:need_detail",
+            "office:lead_detail",
+            "office:agreement_list",
+            "office:recommendations",
+            "office:advisers",
+            "office:unserved_needs",
         },
         "bureau_user": {
             "office:office_home",
             "office:verification_detail",
             "office:meeting_detail",
             "meetings:detail",
+            "office:recommendations",
+            "office:league_table",
         },
     }[persona]
     assert expected <= set(scanned), f"not scanned: {expected - set(scanned)}"

@@ -45,6 +45,7 @@ def test_register_verify_and_submit_a_need(page, shot, finance_user):
     log_out(page)
 
     log_in(page, finance_user.username)
+    page.click("nav >> text=审核")  # the finance office's review menu
     page.click("text=企业核验")
     page.click("text=清溪氟新材料有限公司")
     shot(page, "03-verification-detail")

@@ -102,6 +102,14 @@ def _pages(d):
             ("review-queue", reverse("office:product_review_queue")),
             ("scoring", reverse("office:scoring_policy")),
             ("audit-log", reverse("office:audit_log")),
+            ("unserved", reverse("office:unserved_needs")),
+            ("league", reverse("office:league_table")),
+            ("recommendations", reverse("office:recommendations")),
+            ("advisers", reverse("office:advisers")),
+            ("office-enterprises", reverse("office:enterprise_list")),
+            ("office-needs", reverse("office:need_list")),
+            ("office-leads", reverse("office:lead_list")),
+            ("office-agreements", reverse("office:agreement_list")),
         ],
     }
 

@@ -203,6 +203,7 @@ def test_changing_weights_is_recorded_and_queues_a_full_recompute(
         "weight_policy": "30",
         "weight_speed": "10",
         "weight_response": "10",
+        "recommendation_bonus": "5",
         "min_score": "55",
         "top_k": "10",
         "note": "向首贷倾斜",

@@ -177,22 +177,37 @@ def test_rate_headroom():
 
 
 @pytest.mark.parametrize(
-    ("kind", "key_chain", "key_project", "recommended", "tags", "expected"),
+    ("kind", "key_chain", "key_project", "tags", "expected"),
     [
-        (KIND_NEW, False, False, False, TAG_BITS["mortgage"], 0.0),
-        (KIND_NEW, False, False, False, TAG_BITS["first_loan"], 0.4),
-        (KIND_RENEWAL, False, False, False, TAG_BITS["first_loan"], 0.0),
-        (KIND_RENEWAL, False, False, False, TAG_BITS["renewal_no_principal"], 0.4),
-        (KIND_NEW, True, False, False, 0, 0.2),
-        (KIND_NEW, False, True, False, 0, 0.2),
-        (KIND_NEW, False, False, True, 0, 0.2),
-        (KIND_NEW, True, True, True, TAG_BITS["first_loan"], 1.0),
+        (KIND_NEW, False, False, TAG_BITS["mortgage"], 0.0),
+        (KIND_NEW, False, False, TAG_BITS["first_loan"], 0.4),
+        (KIND_RENEWAL, False, False, TAG_BITS["first_loan"], 0.0),
+        (KIND_RENEWAL, False, False, TAG_BITS["renewal_no_principal"], 0.4),
+        (KIND_NEW, True, False, 0, 0.2),
+        (KIND_NEW, False, True, 0, 0.2),
+        (KIND_NEW, True, True, TAG_BITS["first_loan"], 0.8),
     ],
 )
-def test_policy_fit(kind, key_chain, key_project, recommended, tags, expected):
-    assert float(factor_policy(kind, key_chain, key_project, recommended, tags)) == pytest.approx(
-        expected
-    )
+def test_policy_fit(kind, key_chain, key_project, tags, expected):
+    assert float(factor_policy(kind, key_chain, key_project, tags)) == pytest.approx(expected)
+
+
+def test_recommendation_adds_the_bonus_points_on_top_and_says_so():
+    plain = explain_pair(NEED, PRODUCT, WEIGHTS)
+    recommended = explain_pair(dataclasses.replace(NEED, recommended=True), PRODUCT, WEIGHTS)
+    # The default bonus is 5 points, added to the weighted score (not shared out of 100).
+    assert recommended.centipoints - plain.centipoints == 500
+    bonus = next(c for c in recommended.criteria if c.code == "recommendation")
+    assert (bonus.points, bonus.max_points) == (5.0, 5.0)
+    not_bonus = next(c for c in plain.criteria if c.code == "recommendation")
+    assert not_bonus.points == 0.0
+    assert bonus.sentence != not_bonus.sentence
+
+
+def test_recommendation_bonus_never_lifts_a_score_above_100():
+    only_rate = Weights(amount=0, term=0, rate=1, policy=0, speed=0, response=0, recommendation=20)
+    need = dataclasses.replace(NEED, recommended=True)
+    assert explain_pair(need, PRODUCT, only_rate).score == Decimal("100.00")
 
 
 def test_approval_speed():
@@ -210,7 +225,8 @@ def test_response_record():
 def test_weights_change_the_score_and_the_points_add_up():
     result = explain_pair(NEED, PRODUCT, WEIGHTS)
     soft = [c for c in result.criteria if not c.hard]
-    assert sum(c.max_points for c in soft) == pytest.approx(100)
+    # The weighted factors share 100 points; the recommendation bonus comes on top.
+    assert sum(c.max_points for c in soft if c.code != "recommendation") == pytest.approx(100)
     assert float(result.score) == pytest.approx(sum(c.points for c in soft), abs=0.01)
     only_rate = Weights(amount=0, term=0, rate=1, policy=0, speed=0, response=0)
     assert explain_pair(NEED, PRODUCT, only_rate).score == Decimal("100.00")
