@@ -48,6 +48,11 @@ class User(AbstractUser):
         default=True,
         help_text=_("Notices always appear in the portal; this switch only controls e-mail."),
     )
+    large_text = models.BooleanField(
+        _("large text mode"),
+        default=False,
+        help_text=_("Shows every page with larger text and wider spacing (age-friendly mode)."),
+    )
 
     class Meta:
         verbose_name = _("user")
