@@ -86,8 +86,9 @@ def test_register_and_submit_a_need_by_keyboard(page, shot, finance_user):
     keys.type_into("#id_purpose", "购买萤石原料")
     keys.type_into("#id_needed_by", _date_keys(timezone.localdate() + dt.timedelta(days=45)))
     keys.tick("input[name=collateral][value=real_estate]")
+    shot(page, "kbd-need-form-filled")
     keys.press("button[name=submit]")
-    page.wait_for_url("**/enterprise/needs/*/")
+    assert not page.locator("[data-error-summary]").count(), page.inner_text("[data-error-summary]")
     need = FinancingNeed.objects.get(purpose="购买萤石原料")
     assert need.status == FinancingNeed.Status.SUBMITTED
     assert str(need.amount) == "3000000.00"
