@@ -303,4 +303,6 @@ LOGGING = {
 PORTAL_NAME = _("Government-Bank-Enterprise Financing Portal")
 
 # Where the accessibility statement tells people to report a barrier.
-PORTAL_ACCESSIBILITY_EMAIL = env.str("PORTAL_ACCESSIBILITY_EMAIL", default="accessibility@localhost")
+PORTAL_ACCESSIBILITY_EMAIL = env.str(
+    "PORTAL_ACCESSIBILITY_EMAIL", default="accessibility@localhost"
+)

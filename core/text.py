@@ -25,7 +25,7 @@ def join_labels(items) -> str:
 
 
 def label_value(label, value) -> str:
-    """"Label: value" with the current language's colon (金额：… / Amount: …)."""
+    """ "Label: value" with the current language's colon (金额：… / Amount: …)."""
     return pgettext("label and value", "%(label)s: %(value)s") % {"label": label, "value": value}
 
 

@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_user_lead_email'),
+        ("accounts", "0002_user_lead_email"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='large_text',
-            field=models.BooleanField(default=False, help_text='Shows every page with larger text and wider spacing (age-friendly mode).', verbose_name='large text mode'),
+            model_name="user",
+            name="large_text",
+            field=models.BooleanField(
+                default=False,
+                help_text="Shows every page with larger text and wider spacing (age-friendly mode).",
+                verbose_name="large text mode",
+            ),
         ),
     ]

@@ -103,8 +103,16 @@ def _same_origin_links(page, origin: str) -> list[str]:
     return links
 
 
-def crawl_and_check(page, start: str, *, label: str, report: AxeReport, depth: int = 2,
-                    submit_forms: bool = True, seen: set | None = None):
+def crawl_and_check(
+    page,
+    start: str,
+    *,
+    label: str,
+    report: AxeReport,
+    depth: int = 2,
+    submit_forms: bool = True,
+    seen: set | None = None,
+):
     """Visit ``start`` and the pages its links lead to (``depth`` levels), run axe on each, and
     send each main form empty once to check its error state."""
     origin = "{0.scheme}://{0.netloc}".format(urlsplit(start))
@@ -118,7 +126,11 @@ def crawl_and_check(page, start: str, *, label: str, report: AxeReport, depth: i
                 continue
             seen.add(key)
             response = page.goto(url)
-            if response is None or response.status >= 400 or urlsplit(page.url).path != urlsplit(url).path:
+            if (
+                response is None
+                or response.status >= 400
+                or urlsplit(page.url).path != urlsplit(url).path
+            ):
                 # A refusal or a redirect (to the login page, say) is checked where it lands.
                 if response is not None and response.status >= 500:
                     report.violations.append(f"{label} {url}: HTTP {response.status}")

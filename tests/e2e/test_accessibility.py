@@ -28,18 +28,31 @@ ROLES = {
 LANGUAGES = ["zh-hans", "en"]
 # The crawl must reach at least these pages, or it has silently stopped following links.
 EXPECTED = {
-    "anonymous": {"/accounts/login/", "/catalogue/", "/enterprise/register/", "/accounts/accessibility/"},
-    "enterprise-admin": {"/enterprise/", "/enterprise/needs/", "/enterprise/needs/new/", "/enterprise/needs/<id>/"},
-    "officer-institution-admin": {"/bank/", "/bank/leads/", "/bank/leads/<id>/", "/bank/products/new/"},
+    "anonymous": {
+        "/accounts/login/",
+        "/catalogue/",
+        "/enterprise/register/",
+        "/accounts/accessibility/",
+    },
+    "enterprise-admin": {
+        "/enterprise/",
+        "/enterprise/needs/",
+        "/enterprise/needs/new/",
+        "/enterprise/needs/<id>/",
+    },
+    "officer-institution-admin": {
+        "/bank/",
+        "/bank/leads/",
+        "/bank/leads/<id>/",
+        "/bank/products/new/",
+    },
     "finance-office": {"/office/", "/office/verifications/", "/office/scoring/", "/office/audit/"},
     "bureau": {"/office/", "/office/verifications/"},
 }
 
 
 def _context(browser, live_server, language, **kwargs):
-    context = browser.new_context(
-        viewport={"width": 1366, "height": 900}, locale="zh-CN", **kwargs
-    )
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN", **kwargs)
     context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
     page = context.new_page()
     page.set_default_timeout(15000)

@@ -157,5 +157,7 @@ def test_filtering_moves_focus_to_the_announced_results(page, officer_user, inst
     assert page.evaluate("document.activeElement.id") == "results"
     status = page.locator("[data-results-count]")
     assert status.get_attribute("role") == "status"
-    page.wait_for_function("document.querySelector('[data-results-count]').textContent.trim() !== ''")
+    page.wait_for_function(
+        "document.querySelector('[data-results-count]').textContent.trim() !== ''"
+    )
     assert status.inner_text() == "0 条结果"

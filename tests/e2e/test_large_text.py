@@ -56,7 +56,13 @@ def _double_the_text(page):
     "persona", ["anonymous", "enterprise_member", "officer_user", "finance_user"]
 )
 def test_pages_hold_together_with_the_text_doubled(
-    browser, live_server, shot, district, persona, width, request  # noqa: F811
+    browser,
+    live_server,
+    shot,
+    district,  # noqa: F811
+    persona,
+    width,
+    request,
 ):
     context = browser.new_context(viewport={"width": width, "height": 900}, locale="zh-CN")
     page = context.new_page()
