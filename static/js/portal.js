@@ -2,11 +2,13 @@
    - after a failed submit, focus goes to the form's error summary (count and links to each field);
    - the navigation item of the page being shown is marked aria-current="page";
    - after a filter form (a GET form) is sent, focus goes to the results' heading and the number of
-     results is announced by its live region. */
+     results is announced by its live region;
+   - after switching language, focus returns to the language switch. */
 (function () {
   "use strict";
 
   var FILTERED_KEY = "portal-filtered-path";
+  var LANGUAGE_KEY = "portal-language-switched";
 
   function markCurrentNavItem() {
     var here = window.location.pathname;
@@ -48,9 +50,25 @@
     }
   }
 
+  // After the language changes the page reloads; focus returns to the language switch, where the
+  // person left it, rather than to the top of the page.
+  function restoreLanguageFocus() {
+    var switched = false;
+    try {
+      switched = window.sessionStorage.getItem(LANGUAGE_KEY) === "1";
+      window.sessionStorage.removeItem(LANGUAGE_KEY);
+    } catch (e) { /* storage refused */ }
+    var button = switched && document.querySelector(".portal-language-switch button");
+    if (button) button.focus();
+  }
+
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!(form instanceof HTMLFormElement) || event.defaultPrevented) return;
+    if (form.classList.contains("portal-language-switch")) {
+      try { window.sessionStorage.setItem(LANGUAGE_KEY, "1"); } catch (e) { /* storage refused */ }
+      return;
+    }
     if ((form.getAttribute("method") || "get").toLowerCase() !== "get") return;
     try {
       var action = new URL(form.action || window.location.href, window.location.href);
@@ -60,6 +78,7 @@
 
   function ready() {
     markCurrentNavItem();
+    restoreLanguageFocus();
     if (!focusErrorSummary()) announceResults();
   }
 

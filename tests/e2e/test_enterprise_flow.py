@@ -89,7 +89,7 @@ def test_a_form_error_is_shown_in_chinese_beside_its_field(page, shot, enterpris
     assert page.inner_text("#id_needed_by_error") == "日期不能早于今天。"
     # What was typed is still there.
     assert page.input_value("#id_purpose") == "补充流动资金"
-    assert "请修改下方标出的内容" in page.content()
+    assert "此表单有 2 个问题" in page.inner_text("[data-error-summary]")
     shot(page, "07-need-form-errors")
     assert not FinancingNeed.objects.exists()
 

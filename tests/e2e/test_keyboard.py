@@ -4,6 +4,7 @@ claims a lead and records the signed agreement. Also the skip link, the error su
 and the results heading taking focus after filtering."""
 
 import datetime as dt
+from urllib.parse import urlsplit
 
 import pytest
 from django.utils import timezone
@@ -161,3 +162,20 @@ def test_filtering_moves_focus_to_the_announced_results(page, officer_user, inst
         "document.querySelector('[data-results-count]').textContent.trim() !== ''"
     )
     assert status.inner_text() == "0 条结果"
+
+
+def test_the_language_changes_only_when_its_button_is_pressed(page, shot):
+    keys = Keyboard(page)
+    page.goto(page.base_url + "/catalogue/")
+    button = page.locator(".portal-language-switch button")
+    assert button.count() == 1
+    assert button.get_attribute("lang") == "en" and button.inner_text() == "English"
+    keys.tab_to(".portal-language-switch button")
+    assert page.evaluate("document.documentElement.lang") == "zh-hans"
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.evaluate("document.documentElement.lang") == "en"
+    assert urlsplit(page.url).path == "/catalogue/"
+    # Focus is back on the switch, now offering Chinese.
+    assert page.evaluate("document.activeElement.getAttribute('lang')") == "zh-hans"
+    assert not keys.unseen_focus, keys.unseen_focus
