@@ -26,6 +26,8 @@ from .keyboard import Keyboard
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 CODE = make_uscc("91510199MA710002")
 PASSWORD = "pass-word-123"
+# Skip link, brand, five nav links, language, user, log out, two links above the list, the lead.
+MAX_STOPS_TO_FIRST_LEAD = 14
 
 
 def _date_keys(day: dt.date) -> str:
@@ -126,8 +128,11 @@ def test_an_officer_claims_and_signs_by_keyboard(page, shot, officer_user, insti
 
     keys.log_in(officer_user.username, PASSWORD)
     keys.press("#portal-nav a", "线索")
-    # The first lead comes before the filters.
+    # The first lead comes before the filters: from the top of the page, only the header's links
+    # and the two links above the list (there were 32 filter stops in front of it).
+    stops_before = keys.stops
     keys.press("#lead-table a", "清溪锌业有限公司")
+    assert keys.stops - stops_before <= MAX_STOPS_TO_FIRST_LEAD
     keys.press("button", "认领（分配给我）")
     assert page.inner_text("#lead-status") == "已认领"
     keys.type_into("form[action$='/contact/'] textarea[name=note]", "已电话联系企业财务总监")

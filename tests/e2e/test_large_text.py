@@ -101,3 +101,34 @@ def test_large_text_mode_is_a_saved_preference(page, enterprise_member):
     assert "portal-large-text" in page.get_attribute("html", "class")
     root = page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)")
     assert root == 24  # 150% of the browser's 16 px
+
+
+# WCAG 2.5.5 (AAA) and the age-friendly guidance ask for 44 × 44 px touch targets on a phone.
+TOUCH_TARGET = 44
+SMALL_TARGETS_JS = """
+(size) => {
+  const small = [];
+  const sel = 'main .btn, main .form-control, main .form-select, main .form-check, main .page-link, ' +
+              '.navbar-toggler, #portal-nav .nav-link, #portal-nav .btn';
+  for (const el of document.querySelectorAll(sel)) {
+    if (el.offsetParent === null) continue;
+    const box = el.getBoundingClientRect();
+    if (box.height < size - 0.5 || box.width < size - 0.5)
+      small.push(Math.round(box.width) + 'x' + Math.round(box.height) + ' ' + el.outerHTML.slice(0, 90));
+  }
+  return small;
+}
+"""
+
+
+@pytest.mark.parametrize("persona", ["anonymous", "enterprise_member", "officer_user"])
+def test_touch_targets_are_44_px_on_a_phone(phone_page, district, persona, request):  # noqa: F811
+    if persona != "anonymous":
+        log_in(phone_page, request.getfixturevalue(persona).username)
+    small = []
+    for name, url in _pages(district)[persona]:
+        phone_page.goto(phone_page.base_url + url)
+        phone_page.click(".navbar-toggler")
+        phone_page.locator("#portal-nav.show").wait_for()
+        small += [f"{name}: {s}" for s in phone_page.evaluate(SMALL_TARGETS_JS, TOUCH_TARGET)]
+    assert not small, "\n".join(small)
