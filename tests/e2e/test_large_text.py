@@ -30,7 +30,9 @@ CLIPPED_JS = """
       problems.push('clipped: ' + el.outerHTML.slice(0, 100));
   }
   for (const cell of document.querySelectorAll('main td, main th')) {
-    if (!visible(cell) || !cell.textContent.trim()) continue;
+    // A column of one short word ("By", "K") may be as narrow as that word; a longer text in a
+    // column under two characters wide is being broken one character per line.
+    if (!visible(cell) || cell.textContent.trim().length <= 2) continue;
     const size = parseFloat(getComputedStyle(cell).fontSize);
     const style = getComputedStyle(cell);
     const inner = cell.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
