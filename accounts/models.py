@@ -56,6 +56,11 @@ class User(AbstractUser):
             "file; they always appear as notices in the portal."
         ),
     )
+    large_text = models.BooleanField(
+        _("large text mode"),
+        default=False,
+        help_text=_("Shows every page with larger text and wider spacing (age-friendly mode)."),
+    )
 
     class Meta:
         verbose_name = _("user")

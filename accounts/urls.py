@@ -10,6 +10,7 @@ urlpatterns = [
     path("notices/", views.notices, name="notices"),
     path("notices/read/", views.notices_read, name="notices_read"),
     path("preferences/", views.preferences, name="preferences"),
+    path("accessibility/", views.accessibility_statement, name="accessibility"),
     path("password/change/", views.PasswordChangeView.as_view(), name="password_change"),
     path("password/reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path("password/reset/sent/", views.PasswordResetDoneView.as_view(), name="password_reset_done"),

@@ -96,7 +96,14 @@ def home(request):
 class PreferencesForm(PortalFormMixin, forms.ModelForm):
     class Meta:
         model = User
-        fields = ["email", "phone", "email_notifications", "meeting_reminder_email", "lead_email"]
+        fields = [
+            "email",
+            "phone",
+            "email_notifications",
+            "meeting_reminder_email",
+            "lead_email",
+            "large_text",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -124,6 +131,17 @@ def preferences(request):
         messages.success(request, _("Preferences saved."))
         return redirect("accounts:preferences")
     return render(request, "accounts/preferences.html", {"form": form})
+
+
+@login_not_required
+def accessibility_statement(request):
+    """What the portal does for people with disabilities and older users, and how to report a
+    barrier (GB/T 37668, WCAG 2.1 AA)."""
+    return render(
+        request,
+        "accounts/accessibility.html",
+        {"support_email": settings.PORTAL_ACCESSIBILITY_EMAIL},
+    )
 
 
 def invitation_accept_page(request, *, invitation, organisation: str, accept, home_url: str):

@@ -319,3 +319,8 @@ LOGGING = {
 
 # Portal defaults the finance office can change in the admin (see matchmaking.PortalSettings).
 PORTAL_NAME = _("Government-Bank-Enterprise Financing Portal")
+
+# Where the accessibility statement tells people to report a barrier.
+PORTAL_ACCESSIBILITY_EMAIL = env.str(
+    "PORTAL_ACCESSIBILITY_EMAIL", default="accessibility@localhost"
+)

@@ -18,6 +18,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.money import WAN, format_money
+from core.text import join_labels
 
 TEN_THOUSAND = Decimal(10000)
 
@@ -107,7 +108,7 @@ class Classification:
     @property
     def explanation(self) -> str:
         if self.missing:
-            names = "、".join(str(Measure(m).label) for m in self.missing)
+            names = join_labels(Measure(m).label for m in self.missing)
             return str(_("Cannot classify: please enter %(names)s.") % {"names": names})
         label = SizeClass(self.size_class).label
         if self.size_class == SizeClass.MICRO:

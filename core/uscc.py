@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from stdnum.cn import uscc
 
-from .text import normalise_width
+from .text import join_labels, normalise_width
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 LENGTH = 18
@@ -104,7 +104,7 @@ def validate_uscc(value: str) -> None:
                 "“%(char)s” is not used."
             ),
             code="uscc_authority",
-            params={"allowed": "、".join(ORGANISATION_TYPES_BY_AUTHORITY), "char": authority},
+            params={"allowed": join_labels(ORGANISATION_TYPES_BY_AUTHORITY), "char": authority},
         )
     if kind not in ORGANISATION_TYPES_BY_AUTHORITY[authority]:
         raise ValidationError(
@@ -114,7 +114,7 @@ def validate_uscc(value: str) -> None:
             ),
             code="uscc_organisation_type",
             params={
-                "allowed": "、".join(ORGANISATION_TYPES_BY_AUTHORITY[authority]),
+                "allowed": join_labels(ORGANISATION_TYPES_BY_AUTHORITY[authority]),
                 "authority": authority,
                 "char": kind,
             },

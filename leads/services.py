@@ -28,6 +28,7 @@ from core.audit import audit_record, audit_record_many
 from core.errors import ServiceError
 from core.models import PortalSettings
 from core.money import format_money, format_rate, yuan_to_wan, yuan_to_yi
+from core.text import label_value
 from core.workdays import working_day_deadline
 from enterprises.models import OPEN_NEED_STATUSES, FinancingNeed
 from enterprises.selectors import institution_may_see_need
@@ -414,7 +415,7 @@ def lead_decline(*, lead: Lead, officer: Officer, reason: str, note: str = "") -
         lead=lead,
         to_status=L.DECLINED,
         actor=officer.user,
-        note=f"{label}：{note.strip()}".rstrip("："),
+        note=label_value(label, note.strip()) if note.strip() else str(label),
     )
     lead.decline_reason, lead.decline_note = reason, note.strip()
     lead.save(update_fields=["decline_reason", "decline_note", "updated_at"])

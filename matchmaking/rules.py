@@ -22,6 +22,7 @@ from banks.models import PolicyTag
 from core.money import format_money, format_money_range
 from core.reference import Collateral
 from core.sizing import SizeClass
+from core.text import join_labels
 from enterprises.models import FinancingNeed
 
 NO_RATE_LIMIT_BP = 3600  # a need without a maximum rate accepts up to 36%
@@ -401,7 +402,7 @@ def _pct(bp: int) -> str:
 
 
 def _labels(mask: int, table: dict, choices) -> str:
-    return "、".join(str(choices(v).label) for v, bit in table.items() if mask & bit)
+    return join_labels(choices(v).label for v, bit in table.items() if mask & bit)
 
 
 def explain_pair(need: NeedFacts, product: ProductFacts, weights: Weights) -> PairResult:

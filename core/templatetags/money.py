@@ -13,6 +13,7 @@ from core import money
 from core.models import AuditEvent
 from core.reference import Collateral
 from core.sizing import Industry, SizeClass
+from core.text import in_parentheses, join_labels, label_value
 
 register = template.Library()
 
@@ -22,8 +23,6 @@ CORE_VOCABULARIES = {
     "collateral": Collateral,
     "industry": Industry,
 }
-# Joins a list of labels the way Chinese lists are written.
-LABEL_SEPARATOR = "、"
 
 
 @register.filter
@@ -109,7 +108,7 @@ def labels(codes, vocabulary):
     if not codes:
         return pgettext("no restriction", "Any")
     choices = _choices_of(vocabulary)
-    return LABEL_SEPARATOR.join(choices.get(str(c), str(c)) for c in codes)
+    return join_labels(choices.get(str(c), str(c)) for c in codes)
 
 
 @register.filter
@@ -125,3 +124,21 @@ def actor_role(value):
     if role == "admin":
         return _("Administrator")
     return label(role, "accounts.User.role")
+
+
+@register.filter
+def join_list(items):
+    """``{{ need.collateral_labels|join_list }}`` → '抵押、保证' / 'mortgage, guarantee'."""
+    return join_labels(items)
+
+
+@register.filter
+def parenthesised(text):
+    """``{{ chain.cluster|parenthesised }}`` → '（化工）' / '(chemicals)'."""
+    return in_parentheses(text)
+
+
+@register.simple_tag
+def labelled(label, value):
+    """``{% labelled _("Amount") amount %}`` → '金额：…' / 'Amount: …'."""
+    return label_value(label, value)

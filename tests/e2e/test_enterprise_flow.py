@@ -86,11 +86,12 @@ def test_a_form_error_is_shown_in_chinese_beside_its_field(page, shot, enterpris
     page.fill("#id_purpose", "补充流动资金")
     page.fill("#id_needed_by", "2020-01-01")
     page.click("button[name=save]")
-    assert page.inner_text("#id_amount_errors") == "该字段是必填项。"
-    assert page.inner_text("#id_needed_by_errors") == "日期不能早于今天。"
+    assert page.inner_text("#id_amount_error") == "该字段是必填项。"
+    assert page.inner_text("#id_needed_by_error") == "日期不能早于今天。"
     # What was typed is still there.
     assert page.input_value("#id_purpose") == "补充流动资金"
-    assert "请修改下方标出的内容" in page.content()
+    # Amount and rate left empty, a past date: three problems, counted and linked.
+    assert "此表单有 3 个问题" in page.inner_text("[data-error-summary]")
     shot(page, "07-need-form-errors")
     assert not FinancingNeed.objects.exists()
 
