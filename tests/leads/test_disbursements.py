@@ -98,7 +98,7 @@ def test_too_much_is_answered_beside_the_amount(agreement, officer_user, web_as)
         form_url=reverse("banks:lead_detail", kwargs={"pk": agreement.lead_id}),
     )
     assert response.status_code == 400
-    assert 'id="id_amount_errors"' in response.content.decode()
+    assert 'id="id_amount_error"' in response.content.decode()
     assert not Disbursement.objects.exists()
 
 

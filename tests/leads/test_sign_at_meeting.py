@@ -131,7 +131,7 @@ def test_a_venue_of_another_meeting_is_refused_on_the_page(lead, meetings, offic
         form_url=reverse("banks:lead_detail", kwargs={"pk": lead.pk}),
     )
     assert response.status_code == 400
-    assert 'id="id_sub_venue_errors"' in response.content.decode()
+    assert 'id="id_sub_venue_error"' in response.content.decode()
     assert not LoanAgreement.objects.exists()
 
 
