@@ -18,6 +18,24 @@ from .factories import (
 )
 
 REQUIRE_SERVICES = os.environ.get("PORTAL_REQUIRE_SERVICES") == "1"
+# scripts/mutation.py runs each mutant against the fast SQLite tests only.
+MUTATION_RUN = os.environ.get("PORTAL_MUTATION") == "1"
+SLOW_FIXTURES = {"celery_worker", "smtp_server", "live_server", "page", "phone_page"}
+
+
+def pytest_collection_modifyitems(config, items):
+    if not MUTATION_RUN:
+        return
+    slow = [
+        item
+        for item in items
+        if item.get_closest_marker("browser")
+        or item.get_closest_marker("postgres")
+        or SLOW_FIXTURES & set(getattr(item, "fixturenames", ()))
+    ]
+    if slow:
+        config.hook.pytest_deselected(items=slow)
+        items[:] = [item for item in items if item not in slow]
 
 
 def service_missing(reason: str):
