@@ -100,7 +100,7 @@ def test_returning_needs_a_reason(finance_user, institution):
 def test_only_the_finance_office_reviews(client, bureau_user, institution):
     product = LoanProductFactory(institution=institution, status="submitted")
     client.force_login(bureau_user)
-    client.post(reverse("office:product_review", args=[product.pk]), {"decision": "publish"})
+    csrf_post(client, reverse("office:product_review", args=[product.pk]), {"decision": "publish"})
     product.refresh_from_db()
     assert product.status == LoanProduct.Status.SUBMITTED
 

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from tests.conftest import csrf_post, send
 from tests.factories import FinancingNeedFactory, InstitutionFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +42,7 @@ def _url(name, kind, owned):
 @pytest.mark.parametrize(("name", "kind", "method"), OBJECT_PAGES)
 def test_owner_can_open_each_object_door(client, enterprise_member, owned, name, kind, method):
     client.force_login(enterprise_member)
-    response = getattr(client, method)(_url(name, kind, owned))
+    response = send(client, method, _url(name, kind, owned))
     assert response.status_code in (200, 302)
 
 
@@ -50,7 +51,7 @@ def test_another_enterprise_gets_404_and_changes_nothing(
     client, other_enterprise_member, owned, name, kind, method
 ):
     client.force_login(other_enterprise_member)
-    response = getattr(client, method)(_url(name, kind, owned))
+    response = send(client, method, _url(name, kind, owned))
     assert response.status_code == 404
     owned["need"].refresh_from_db()
     assert owned["need"].status == "draft"
@@ -64,12 +65,12 @@ def test_other_roles_are_refused_at_object_doors(
     request, client, owned, persona, name, kind, method
 ):
     client.force_login(request.getfixturevalue(persona))
-    assert getattr(client, method)(_url(name, kind, owned)).status_code == 403
+    assert send(client, method, _url(name, kind, owned)).status_code == 403
 
 
 @pytest.mark.parametrize(("name", "kind", "method"), OBJECT_PAGES)
 def test_anonymous_visitors_are_sent_to_login_at_object_doors(client, owned, name, kind, method):
-    response = getattr(client, method)(_url(name, kind, owned))
+    response = send(client, method, _url(name, kind, owned))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
 
@@ -91,7 +92,7 @@ def test_revoking_another_enterprises_need_is_404(client, other_enterprise_membe
     bank = InstitutionFactory()
     client.force_login(other_enterprise_member)
     url = reverse("enterprises:need_revoke_access", args=[owned["need"].pk, bank.pk])
-    assert client.post(url).status_code == 404
+    assert csrf_post(client, url).status_code == 404
     assert not owned["need"].revocations.exists()
 
 
@@ -108,7 +109,7 @@ def test_a_plain_member_cannot_invite(client, enterprise, db):
 
     member = EnterpriseMemberFactory(enterprise=enterprise, is_admin=False).user
     client.force_login(member)
-    response = client.post(reverse("enterprises:members"), {"email": "x@example.cn"})
+    response = csrf_post(client, reverse("enterprises:members"), {"email": "x@example.cn"})
     assert response.status_code == 404
     assert not enterprise.invitations.exists()
 
@@ -118,11 +119,11 @@ def test_only_the_enterprise_admin_removes_colleagues(client, enterprise_member,
 
     colleague = EnterpriseMemberFactory(enterprise=enterprise, is_admin=False).user
     client.force_login(colleague)
-    client.post(reverse("enterprises:member_remove", args=[enterprise_member.pk]))
+    csrf_post(client, reverse("enterprises:member_remove", args=[enterprise_member.pk]))
     enterprise_member.refresh_from_db()
     assert enterprise_member.is_active
     client.force_login(enterprise_member)
-    client.post(reverse("enterprises:member_remove", args=[colleague.pk]))
+    csrf_post(client, reverse("enterprises:member_remove", args=[colleague.pk]))
     colleague.refresh_from_db()
     assert not colleague.is_active and not enterprise.members.filter(user=colleague).exists()
 
@@ -131,7 +132,7 @@ def test_another_enterprise_cannot_remove_a_member(
     client, other_enterprise_member, enterprise_member
 ):
     client.force_login(other_enterprise_member)
-    response = client.post(reverse("enterprises:member_remove", args=[enterprise_member.pk]))
+    response = csrf_post(client, reverse("enterprises:member_remove", args=[enterprise_member.pk]))
     assert response.status_code == 404
     enterprise_member.refresh_from_db()
     assert enterprise_member.is_active
@@ -141,8 +142,8 @@ def test_another_enterprise_cannot_remove_a_member(
 def test_outsiders_cannot_answer_for_a_declined_need(request, client, enterprise, persona):
     need = FinancingNeedFactory(enterprise=enterprise, status="all_declined")
     client.force_login(request.getfixturevalue(persona))
-    response = client.post(
-        reverse("enterprises:need_after_declines", args=[need.pk]), {"answer": "close"}
+    response = csrf_post(
+        client, reverse("enterprises:need_after_declines", args=[need.pk]), {"answer": "close"}
     )
     assert response.status_code in (403, 404)
     need.refresh_from_db()
@@ -152,6 +153,8 @@ def test_outsiders_cannot_answer_for_a_declined_need(request, client, enterprise
 def test_the_enterprise_closes_a_declined_need(client, enterprise_member, enterprise):
     need = FinancingNeedFactory(enterprise=enterprise, status="all_declined")
     client.force_login(enterprise_member)
-    client.post(reverse("enterprises:need_after_declines", args=[need.pk]), {"answer": "close"})
+    csrf_post(
+        client, reverse("enterprises:need_after_declines", args=[need.pk]), {"answer": "close"}
+    )
     need.refresh_from_db()
     assert need.status == "closed"

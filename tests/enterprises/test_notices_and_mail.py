@@ -113,7 +113,8 @@ def test_an_invitation_mails_a_link_once_and_lets_the_colleague_join(
     assert len(mail.outbox) == 1
     link = reverse("enterprises:invitation_accept", args=[invitation.token])
     assert link in mail.outbox[0].body
-    response = client.post(
+    response = csrf_post(
+        client,
         link,
         {
             "account-username": "newbie",
@@ -131,7 +132,7 @@ def test_an_invitation_mails_a_link_once_and_lets_the_colleague_join(
     assert invitation.accepted_at is not None
     # The link works once.
     client.logout()
-    again = client.post(link, {"account-username": "other"})
+    again = csrf_post(client, link, {"account-username": "other"})
     assert (
         again.status_code == 200
         and not EnterpriseMembership.objects.filter(user__username="other").exists()
@@ -146,7 +147,8 @@ def test_an_expired_invitation_is_refused(client, enterprise_member, enterprise)
         enterprise=enterprise, actor=enterprise_member, email="late@example.cn"
     )
     EnterpriseInvitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now())
-    response = client.post(
+    response = csrf_post(
+        client,
         reverse("enterprises:invitation_accept", args=[invitation.token]),
         {
             "account-username": "late",
