@@ -191,6 +191,22 @@ def smtp_server(settings):
         controller.stop()
 
 
+def run_outbox(*task_names: str) -> int:
+    """Run the tasks queued in the outbox (all of them, or those named) here, as the worker would,
+    so a test asserts what the task did. Returns how many ran."""
+    from config.celery import app
+    from core.models import OutboxMessage
+
+    messages = OutboxMessage.objects.filter(sent_at=None).order_by("created_at", "id")
+    if task_names:
+        messages = messages.filter(task_name__in=task_names)
+    ran = 0
+    for message in messages:
+        app.tasks[message.task_name].apply(args=message.args, throw=True)
+        ran += 1
+    return ran
+
+
 def wait_for(predicate, timeout=30.0, interval=0.1):
     import time
 
