@@ -9,13 +9,14 @@ from core.models import PortalSettings
 from leads.models import Lead
 from leads.services import overdue_reminders_send
 from matchmaking.engine import rescore_need
+from tests.calendar_cn import nth_working_day_after
 from tests.factories import FinancingNeedFactory, LeadFactory, LoanProductFactory
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
-def test_a_new_lead_is_due_at_the_end_of_the_third_working_day(time_machine=None):
+def test_a_new_lead_is_due_at_the_end_of_the_third_working_day():
     product = LoanProductFactory(tags=["mortgage", "first_loan"])
     need = FinancingNeedFactory(status="submitted")
     rescore_need(need.pk)
@@ -23,9 +24,7 @@ def test_a_new_lead_is_due_at_the_end_of_the_third_working_day(time_machine=None
     received = lead.received_at.astimezone(SHANGHAI).date()
     due = lead.contact_due_at.astimezone(SHANGHAI)
     assert due.time() == dt.time.max
-    from core.workdays import add_working_days
-
-    assert due.date() == add_working_days(received, 3)
+    assert due.date() == nth_working_day_after(received, 3)
 
 
 def test_the_office_sets_how_many_working_days(db):
@@ -36,9 +35,7 @@ def test_the_office_sets_how_many_working_days(db):
     need = FinancingNeedFactory(status="submitted")
     rescore_need(need.pk)
     lead = Lead.objects.get(need=need)
-    from core.workdays import add_working_days
-
-    assert lead.contact_due_at.astimezone(SHANGHAI).date() == add_working_days(
+    assert lead.contact_due_at.astimezone(SHANGHAI).date() == nth_working_day_after(
         lead.received_at.astimezone(SHANGHAI).date(), 5
     )
 
