@@ -7,7 +7,7 @@ import re
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +18,7 @@ from core.models import UsedFormToken
 from core.once import create_once
 from enterprises.models import Enterprise, EnterpriseInvitation, FinancingNeed, Project
 from leads.models import LoanAgreement
-from tests.conftest import csrf_post, service_missing
+from tests.conftest import csrf_post
 from tests.factories import (
     FinancingNeedFactory,
     IndustryChainFactory,
@@ -244,8 +244,6 @@ def test_another_persons_replay_learns_nothing():
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_twenty_submits_from_two_threads_create_one_need(enterprise_member, enterprise):
-    if connection.vendor != "postgresql":
-        service_missing("concurrent inserts meeting on a unique constraint need PostgreSQL")
     opener = Client(enforce_csrf_checks=True)
     opener.force_login(enterprise_member)
     token = _form_token(opener, reverse("enterprises:need_create"))

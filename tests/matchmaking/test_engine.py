@@ -6,7 +6,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, connections
+from django.db import connections
 
 from enterprises.models import FinancingNeed
 from leads.models import Lead
@@ -14,7 +14,7 @@ from matchmaking.engine import recompute_all, rescore_need, rescore_product
 from matchmaking.facts import need_facts, product_facts, weights_current
 from matchmaking.models import Match, ScoringPolicy
 from matchmaking.rules import explain_pair
-from tests.conftest import service_missing, wait_for
+from tests.conftest import wait_for
 from tests.factories import (
     EnterpriseFactory,
     FinancingNeedFactory,
@@ -311,8 +311,6 @@ def test_needs_are_rescored_by_a_real_worker_when_submitted(
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_recomputes_leave_no_duplicates():
-    if connection.vendor != "postgresql":
-        service_missing("concurrent recomputes need PostgreSQL (set DATABASE_URL)")
     for days in (2, 6, 12):
         LoanProductFactory(**GOOD, typical_approval_days=days, institution=InstitutionFactory())
     FinancingNeedFactory.create_batch(30, status="submitted")
