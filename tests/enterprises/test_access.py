@@ -39,11 +39,44 @@ def _url(name, kind, owned):
     return reverse(name, args=[owned[kind].pk])
 
 
-@pytest.mark.parametrize(("name", "kind", "method"), OBJECT_PAGES)
-def test_owner_can_open_each_object_door(client, enterprise_member, owned, name, kind, method):
+# What the owner gets at each door: the page with the object on it, or the change done.
+OWNER_PAGES = [
+    ("enterprises:need_detail", "need"),
+    ("enterprises:need_edit", "need"),
+    ("enterprises:project_edit", "project"),
+]
+OWNER_ACTIONS = [
+    ("enterprises:need_submit", "need", "status", "submitted"),
+    ("enterprises:need_withdraw", "need", "status", "withdrawn"),
+]
+
+
+@pytest.mark.parametrize(("name", "kind"), OWNER_PAGES)
+def test_the_owner_opens_each_object_page(client, enterprise_member, owned, name, kind):
     client.force_login(enterprise_member)
-    response = send(client, method, _url(name, kind, owned))
-    assert response.status_code in (200, 302)
+    response = client.get(_url(name, kind, owned))
+    assert response.status_code == 200
+    shown = owned["need"].purpose if kind == "need" else owned["project"].name
+    assert shown in response.content.decode()
+
+
+@pytest.mark.parametrize(("name", "kind", "field", "after"), OWNER_ACTIONS)
+def test_the_owner_acts_at_each_need_door(
+    client, enterprise_member, owned, name, kind, field, after
+):
+    client.force_login(enterprise_member)
+    response = csrf_post(client, _url(name, kind, owned))
+    assert (response.status_code, response["Location"]) == (302, owned["need"].get_absolute_url())
+    owned["need"].refresh_from_db()
+    assert getattr(owned["need"], field) == after
+
+
+def test_the_owner_archives_a_project(client, enterprise_member, owned):
+    client.force_login(enterprise_member)
+    response = csrf_post(client, _url("enterprises:project_archive", "project", owned))
+    assert (response.status_code, response["Location"]) == (302, reverse("enterprises:projects"))
+    owned["project"].refresh_from_db()
+    assert owned["project"].archived_at is not None
 
 
 @pytest.mark.parametrize(("name", "kind", "method"), OBJECT_PAGES)
@@ -138,14 +171,17 @@ def test_another_enterprise_cannot_remove_a_member(
     assert enterprise_member.is_active
 
 
-@pytest.mark.parametrize("persona", ["other_enterprise_member", "officer_user", "outsider"])
-def test_outsiders_cannot_answer_for_a_declined_need(request, client, enterprise, persona):
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("other_enterprise_member", 404), ("officer_user", 403), ("outsider", 403)],
+)
+def test_outsiders_cannot_answer_for_a_declined_need(request, client, enterprise, persona, status):
     need = FinancingNeedFactory(enterprise=enterprise, status="all_declined")
     client.force_login(request.getfixturevalue(persona))
     response = csrf_post(
         client, reverse("enterprises:need_after_declines", args=[need.pk]), {"answer": "close"}
     )
-    assert response.status_code in (403, 404)
+    assert response.status_code == status
     need.refresh_from_db()
     assert need.status == "all_declined"
 
