@@ -17,22 +17,13 @@ import os
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "var" / "mutation"
-APPS = [
-    "config",
-    "core",
-    "accounts",
-    "banks",
-    "enterprises",
-    "matchmaking",
-    "meetings",
-    "leads",
-    "office",
-    "demo",
-]
+# Every app is copied (Django needs them all); the list is the layers contract's.
+APPS = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]["root_packages"]
 # target: (files to mutate, mutant-name patterns or None for the whole files, test paths)
 TARGETS = {
     "matchmaking_rules": (
@@ -120,7 +111,7 @@ def prepare(target: str) -> Path:
         "\n[tool.mutmut]\n"
         f"source_paths = {_toml_list(APPS)}\n"
         f"only_mutate = {_toml_list(files)}\n"
-        f'also_copy = {_toml_list(["manage.py", "templates", "static", "locale", "pyproject.toml"])}\n'
+        f"also_copy = {_toml_list(['manage.py', 'templates', 'static', 'locale', 'pyproject.toml'])}\n"
         f"pytest_add_cli_args = {_toml_list(PYTEST_ARGS)}\n"
         f"pytest_add_cli_args_test_selection = {_toml_list(tests)}\n"
         "use_git_change_detection = false\n"
