@@ -214,3 +214,34 @@ def test_weights_change_the_score_and_the_points_add_up():
     assert float(result.score) == pytest.approx(sum(c.points for c in soft), abs=0.01)
     only_rate = Weights(amount=0, term=0, rate=1, policy=0, speed=0, response=0)
     assert explain_pair(NEED, PRODUCT, only_rate).score == Decimal("100.00")
+
+
+def test_the_baseline_score_worked_out_by_hand():
+    # Default weights: amount 20, term 10, rate 20, policy 25, speed 10, response 15 (sum 100).
+    # amount: 1 - 0.5 × |2 × 200万 - 5万 - 1000万| / (1000万 - 5万) = 1 - 60.5/199 = 138.5/199
+    # term:   1 - 0.5 × |2 × 12 - 6 - 36| / 30 = 0.7
+    # rate:   (5.00% - 3.50%) / (4.50% - 3.50%) = 1.5, capped at 1
+    # policy: a new loan, but the product is not a first-loan one, no key chain/project: 0
+    # speed:  1 - (10 - 1) / 29 = 20/29
+    # response: no history yet, 0.5
+    by_hand = {
+        "amount": 20 * 138.5 / 199,
+        "term": 10 * 0.7,
+        "rate": 20 * 1.0,
+        "policy": 0.0,
+        "speed": 10 * 20 / 29,
+        "response": 15 * 0.5,
+    }
+    result = explain_pair(NEED, PRODUCT, WEIGHTS)
+    points = {c.code: float(c.points) for c in result.criteria if not c.hard}
+    assert points == pytest.approx(by_hand, abs=0.005)
+    assert sum(by_hand.values()) == pytest.approx(55.316, abs=0.001)
+    assert result.score == Decimal("55.32")
+    assert result.centipoints == 5532
+
+
+def test_other_weights_worked_out_by_hand():
+    need = dataclasses.replace(NEED, key_chain=True)  # policy 0.2
+    weights = Weights(amount=0, term=0, rate=1, policy=2, speed=0, response=1)
+    # (1 × 1.0 + 2 × 0.2 + 1 × 0.5) / 4 × 100 = 47.5
+    assert explain_pair(need, PRODUCT, weights).score == Decimal("47.50")
