@@ -8,13 +8,13 @@ import pytest
 from django.core.management import call_command
 from django.db import connections
 
-from enterprises.models import FinancingNeed
+from enterprises.models import Enterprise, FinancingNeed
 from leads.models import Lead
 from matchmaking.engine import recompute_all, rescore_need, rescore_product
 from matchmaking.facts import need_facts, product_facts, weights_current
 from matchmaking.models import Match, ScoringPolicy
 from matchmaking.rules import explain_pair
-from tests.conftest import wait_for
+from tests.conftest import run_outbox, wait_for
 from tests.factories import (
     EnterpriseFactory,
     FinancingNeedFactory,
@@ -80,6 +80,38 @@ def test_matches_become_leads_up_to_the_contact_cap():
     assert leads.count() == 3
     best = Match.objects.filter(need=need).order_by("-score", "product_id")[:3]
     assert {lead.institution_id for lead in leads} == {m.product.institution_id for m in best}
+
+
+@pytest.mark.django_db
+def test_a_revoked_institution_is_not_matched_again(enterprise_member, enterprise):
+    from enterprises.services import financing_need_revoke_access
+
+    kept = LoanProductFactory(**GOOD)
+    revoked = LoanProductFactory(**GOOD)
+    need = FinancingNeedFactory(enterprise=enterprise, status="submitted")
+    rescore_need(need.pk)
+    financing_need_revoke_access(
+        need=need, institution=revoked.institution, actor=enterprise_member
+    )
+    run_outbox()  # the rescore the revocation queued
+    assert set(Match.objects.filter(need=need).values_list("product_id", flat=True)) == {kept.pk}
+    lead = Lead.objects.get(need=need, institution=revoked.institution)
+    assert lead.status == Lead.Status.CLOSED
+    rescore_need(need.pk)  # and any later rescore keeps it out
+    assert Lead.objects.filter(need=need, institution=revoked.institution).count() == 1
+    assert Lead.objects.get(need=need, institution=revoked.institution).status == Lead.Status.CLOSED
+
+
+@pytest.mark.django_db
+def test_an_unverified_enterprise_s_need_becomes_no_lead():
+    LoanProductFactory(**GOOD)
+    enterprise = EnterpriseFactory(verification_status="pending")
+    need = FinancingNeedFactory(status="submitted", enterprise=enterprise)
+    rescore_need(need.pk)
+    assert not Lead.objects.filter(need=need).exists()
+    Enterprise.objects.filter(pk=enterprise.pk).update(verification_status="verified")
+    rescore_need(need.pk)
+    assert Lead.objects.filter(need=need).count() == 1
 
 
 @pytest.mark.django_db
