@@ -16,6 +16,8 @@ from matchmaking.rules import (
     NeedFacts,
     ProductFacts,
     Weights,
+    basis_points,
+    bits,
     explain_pair,
     factor_amount,
     factor_policy,
@@ -23,6 +25,7 @@ from matchmaking.rules import (
     factor_response,
     factor_speed,
     factor_term,
+    fen,
 )
 
 NEED = NeedFacts(
@@ -245,3 +248,32 @@ def test_other_weights_worked_out_by_hand():
     weights = Weights(amount=0, term=0, rate=1, policy=2, speed=0, response=1)
     # (1 × 1.0 + 2 × 0.2 + 1 × 0.5) / 4 × 100 = 47.5
     assert explain_pair(need, PRODUCT, weights).score == Decimal("47.50")
+
+
+# --- The conversions the facts go through ---------------------------------------------------------
+
+
+def test_bits_or_together_the_known_values_and_ignore_others():
+    table = {"a": 1, "b": 2, "c": 8}
+    assert bits([], table) == 0
+    assert bits(["a"], table) == 1
+    assert bits(["b", "c"], table) == 10
+    assert bits(["a", "b", "c", "unknown"], table) == 11
+    assert bits(["c", "c"], table) == 8
+
+
+@pytest.mark.parametrize(
+    ("yuan", "expected"),
+    [("0", 0), ("1", 100), ("2000000.00", 200_000_000), ("0.01", 1), ("12.345", 1234)],
+)
+def test_amounts_become_whole_fen(yuan, expected):
+    # 12.345 yuan is 1234.5 fen: rounded half to even, the Decimal default, gives 1234.
+    assert fen(Decimal(yuan)) == expected
+
+
+@pytest.mark.parametrize(
+    ("rate", "expected"),
+    [(Decimal("4.35"), 435), (Decimal("0"), 0), (Decimal("12"), 1200), (None, 3600)],
+)
+def test_rates_become_basis_points_and_no_maximum_is_36_percent(rate, expected):
+    assert basis_points(rate) == expected
