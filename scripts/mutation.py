@@ -30,13 +30,9 @@ TARGETS = {
     "matchmaking_rules": (
         ["matchmaking/rules.py"],
         None,
-        ["tests/matchmaking/test_rules.py", "tests/matchmaking/test_one_truth_two_paths.py"],
+        ["tests/matchmaking/test_rules.py"],
     ),
-    "matchmaking_facts": (
-        ["matchmaking/facts.py"],
-        None,
-        ["tests/matchmaking"],
-    ),
+    "matchmaking_facts": (["matchmaking/facts.py"], None, ["tests/matchmaking/test_engine.py"]),
     "core_sizing": (["core/sizing.py"], None, ["tests/core/test_sizing.py"]),
     "core_uscc": (["core/uscc.py"], None, ["tests/core/test_uscc.py"]),
     "core_workdays": (
@@ -48,7 +44,11 @@ TARGETS = {
     "leads_selectors": (
         ["leads/selectors.py"],
         None,
-        ["tests/leads", "tests/banks/test_access.py", "tests/config/test_access_table.py"],
+        [
+            "tests/leads/test_inbox.py",
+            "tests/banks/test_access.py",
+            "tests/config/test_access_table.py",
+        ],
     ),
     # Consent and visibility: who may see a need, and the enterprise revoking an institution.
     "enterprises_consent": (
@@ -59,7 +59,12 @@ TARGETS = {
             "enterprises.services.x_financing_need_revoke_access__mutmut_*",
             "enterprises.services.x_need_member_check__mutmut_*",
         ],
-        ["tests/enterprises", "tests/matchmaking/test_engine.py", "tests/leads"],
+        [
+            "tests/enterprises/test_consent.py",
+            "tests/enterprises/test_access.py",
+            "tests/banks/test_access.py",
+            "tests/matchmaking/test_engine.py",
+        ],
     ),
     # Access checks: role predicates and the officer's institution scoping of banks pages.
     "access_checks": (
@@ -70,7 +75,12 @@ TARGETS = {
             "banks.selectors.x_colleague_for_officer__mutmut_*",
             "banks.selectors.x_products_for_institution__mutmut_*",
         ],
-        ["tests/banks", "tests/office/test_office_access.py", "tests/enterprises/test_access.py"],
+        [
+            "tests/banks/test_access.py",
+            "tests/office/test_office_access.py",
+            "tests/enterprises/test_access.py",
+            "tests/accounts/test_pages.py",
+        ],
     ),
 }
 PYTEST_ARGS = ["-p", "no:randomly", "-p", "no:cacheprovider", "-n", "0", "-q"]
