@@ -9,6 +9,7 @@ independent, so two may run at once; results stay in the working copy until it i
     python scripts/mutation.py core_uscc        # one target
     python scripts/mutation.py --report         # only print the table from the last runs
     python scripts/mutation.py --survivors core_uscc   # list the surviving mutants
+    python scripts/mutation.py --retest core_uscc      # rerun them against the current tests
 """
 
 import argparse
@@ -144,6 +145,20 @@ def run(target: str, max_children: int) -> int:
         return subprocess.call(command, cwd=workdir, env=_env(), stdout=log, stderr=log)
 
 
+def retest(target: str, max_children: int) -> int:
+    """Run the survivors of the last run again against the tests as they are now."""
+    workdir = WORK / target
+    survivors = [name for name, status in (results(target) or {}).items() if status == "survived"]
+    if not survivors:
+        return 0
+    shutil.rmtree(workdir / "tests")
+    shutil.copytree(ROOT / "tests", workdir / "tests", ignore=shutil.ignore_patterns("__pycache__"))
+    mutmut = Path(sys.executable).parent / "mutmut"
+    command = ["nice", "-n", "10", str(mutmut), "run", "--max-children", str(max_children)]
+    with open(workdir / "mutmut-retest.log", "w") as log:
+        return subprocess.call(command + survivors, cwd=workdir, env=_env(), stdout=log, stderr=log)
+
+
 def results(target: str) -> dict[str, str] | None:
     """mutant name -> status, read from the last run of ``target``."""
     workdir = WORK / target
@@ -199,6 +214,9 @@ def main() -> int:
     parser.add_argument("targets", nargs="*", choices=[[], *TARGETS], default=[])
     parser.add_argument("--report", action="store_true", help="print the table of the last runs")
     parser.add_argument("--survivors", action="store_true", help="list surviving mutants")
+    parser.add_argument(
+        "--retest", action="store_true", help="run the survivors again against the current tests"
+    )
     parser.add_argument("--max-children", type=int, default=1)
     args = parser.parse_args()
     targets = args.targets or list(TARGETS)
@@ -208,7 +226,11 @@ def main() -> int:
                 if status != "killed":
                     print(f"{status:<12} {name}")
         return 0
-    if not args.report:
+    if args.retest:
+        for target in targets:
+            print(f"retesting the survivors of {target} ...", flush=True)
+            retest(target, args.max_children)
+    elif not args.report:
         for target in targets:
             print(f"mutating {target} ...", flush=True)
             code = run(target, args.max_children)

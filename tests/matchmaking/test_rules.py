@@ -3,6 +3,7 @@
 import dataclasses
 from decimal import Decimal
 
+import numpy as np
 import pytest
 from django.utils import translation
 
@@ -26,6 +27,10 @@ from matchmaking.rules import (
     factor_speed,
     factor_term,
     fen,
+    rule_chain,
+    rule_consent,
+    rule_need_open,
+    rule_product_live,
 )
 
 NEED = NeedFacts(
@@ -259,6 +264,8 @@ def test_bits_or_together_the_known_values_and_ignore_others():
     assert bits(["a"], table) == 1
     assert bits(["b", "c"], table) == 10
     assert bits(["a", "b", "c", "unknown"], table) == 11
+    assert bits(["unknown"], table) == 0
+    assert bits(["b", "unknown"], table) == 2
     assert bits(["c", "c"], table) == 8
 
 
@@ -277,3 +284,26 @@ def test_amounts_become_whole_fen(yuan, expected):
 )
 def test_rates_become_basis_points_and_no_maximum_is_36_percent(rate, expected):
     assert basis_points(rate) == expected
+
+
+# --- Flags given as numbers (as NumPy columns may carry them) still come out as booleans ----------
+
+
+@pytest.mark.parametrize("rule", [rule_product_live, rule_need_open, rule_consent])
+def test_flag_rules_return_booleans(rule):
+    result = rule(np.array([0, 1, 2]))
+    assert result.dtype == np.bool_
+    assert result.tolist() == [False, True, True]
+
+
+def test_the_chain_rule_returns_booleans():
+    result = rule_chain(np.array([0, 0, 3, 0]), np.array([0, 5, 0, 0]))
+    assert result.dtype == np.bool_
+    assert result.tolist() == [False, True, True, False]
+
+
+def test_a_single_weight_earns_all_hundred_points():
+    only_rate = Weights(amount=0, term=0, rate=1, policy=0, speed=0, response=0)
+    assert only_rate.max_points("rate") == 100.0
+    assert only_rate.max_points("amount") == 0.0
+    assert Weights().max_points("policy") == 25.0
