@@ -9,7 +9,13 @@ from django.core.exceptions import ValidationError
 from django.test import override_settings
 from django.utils import translation
 
-from core.uscc import compact_uscc, is_outside_district, make_uscc, validate_uscc
+from core.uscc import (
+    compact_uscc,
+    is_outside_district,
+    make_uscc,
+    organisation_check_character,
+    validate_uscc,
+)
 
 VALID_CODES = [
     "91440300708461136T",  # 深圳市腾讯计算机系统有限公司
@@ -221,3 +227,9 @@ def test_the_stored_code_is_compacted():
     enterprise = EnterpriseFactory(credit_code="９１５１０１９９ｍａ 0000015f")
     enterprise.refresh_from_db()
     assert enterprise.credit_code == "91510199MA0000015F"
+
+
+@pytest.mark.parametrize("body", ["MA00000", "MA0000011"])
+def test_an_organisation_code_body_must_have_eight_characters(body):
+    with pytest.raises(ValueError):
+        organisation_check_character(body)
