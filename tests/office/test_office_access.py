@@ -11,9 +11,17 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def doors():
-    product = LoanProductFactory(status="submitted")
-    enterprise = EnterpriseFactory(verification_status="pending")
+def waiting():
+    """What the finance office's pages must show: a product and an enterprise awaiting review."""
+    return {
+        "product": LoanProductFactory(status="submitted", name="待审科创贷"),
+        "enterprise": EnterpriseFactory(verification_status="pending", name="待核验材料有限公司"),
+    }
+
+
+@pytest.fixture
+def doors(waiting):
+    product, enterprise = waiting["product"], waiting["enterprise"]
     project = ProjectFactory()
     return [
         ("get", reverse("office:office_home")),
@@ -42,11 +50,22 @@ def test_anonymous_visitors_are_sent_to_login(client, doors):
         )
 
 
-def test_the_finance_office_opens_every_page(client, finance_user, doors):
+def test_the_finance_office_opens_every_page(client, finance_user, doors, waiting):
     client.force_login(finance_user)
+    shows = {
+        reverse("office:verification_queue"): waiting["enterprise"].name,
+        reverse("office:verification_detail", args=[waiting["enterprise"].pk]): waiting[
+            "enterprise"
+        ].name,
+        reverse("office:product_review_queue"): waiting["product"].name,
+        reverse("office:product_review", args=[waiting["product"].pk]): waiting["product"].name,
+        reverse("office:scoring_policy"): "最低分",
+    }
     for method, url in doors:
         if method == "get":
-            assert client.get(url).status_code == 200, url
+            response = client.get(url)
+            assert response.status_code == 200, url
+            assert shows.get(url, "") in response.content.decode(), url
 
 
 def test_a_publishing_decision_through_the_page(client, finance_user, officer_user, institution):
