@@ -135,8 +135,11 @@ def prepare(target: str) -> Path:
     return workdir
 
 
-def run(target: str, max_children: int) -> int:
-    workdir = prepare(target)
+def run(target: str, max_children: int, *, resume: bool = False) -> int:
+    """Mutate ``target``; with ``resume``, go on with the mutants a stopped run left unchecked."""
+    workdir = WORK / target
+    if not (resume and (workdir / "mutants").exists()):
+        workdir = prepare(target)
     _files, patterns, _tests = TARGETS[target]
     mutmut = Path(sys.executable).parent / "mutmut"
     command = ["nice", "-n", "10", str(mutmut), "run", "--max-children", str(max_children)]
@@ -217,6 +220,7 @@ def main() -> int:
     parser.add_argument(
         "--retest", action="store_true", help="run the survivors again against the current tests"
     )
+    parser.add_argument("--resume", action="store_true", help="go on with a stopped run")
     parser.add_argument("--max-children", type=int, default=1)
     args = parser.parse_args()
     targets = args.targets or list(TARGETS)
@@ -233,7 +237,7 @@ def main() -> int:
     elif not args.report:
         for target in targets:
             print(f"mutating {target} ...", flush=True)
-            code = run(target, args.max_children)
+            code = run(target, args.max_children, resume=args.resume)
             if code:
                 print(f"  mutmut exited with {code}; see var/mutation/{target}/mutmut.log")
     report()
