@@ -31,7 +31,7 @@ def three_institutions():
 
 
 def test_the_rate_is_on_time_contacts_over_due_or_contacted_leads(three_institutions):
-    mixed, punctual, quiet = three_institutions
+    mixed, punctual, _quiet = three_institutions
     assert institution_response_rates() == {mixed.pk: 1 / 3, punctual.pk: 1.0}
 
 
