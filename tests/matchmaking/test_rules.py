@@ -31,6 +31,7 @@ from matchmaking.rules import (
     rule_consent,
     rule_need_open,
     rule_product_live,
+    weighted_centipoints,
 )
 
 NEED = NeedFacts(
@@ -307,3 +308,25 @@ def test_a_single_weight_earns_all_hundred_points():
     assert only_rate.max_points("rate") == 100.0
     assert only_rate.max_points("amount") == 0.0
     assert Weights().max_points("policy") == 25.0
+
+
+def test_a_rate_headroom_of_half_earns_half_the_rate_points():
+    # As the baseline (55.316), but 4.00% accepted against 3.50-4.50%: rate 0.5, so 10 points
+    # instead of 20.
+    result = explain_pair(dataclasses.replace(NEED, max_rate=400), PRODUCT, WEIGHTS)
+    assert result.score == Decimal("45.32")
+
+
+def test_weighted_centipoints_are_whole_hundredths_of_a_point():
+    factors = {
+        "amount": np.array([1.0, 0.5]),
+        "term": np.array([1.0, 0.0]),
+        "rate": np.array([1.0, 0.25]),
+        "policy": np.array([1.0, 0.0]),
+        "speed": np.array([1.0, 0.0]),
+        "response": np.array([1.0, 0.123456]),
+    }
+    got = weighted_centipoints(factors, WEIGHTS)
+    assert got.dtype == np.int64
+    # 20 × 0.5 + 20 × 0.25 + 15 × 0.123456 = 16.85184 points → 1685 hundredths
+    assert got.tolist() == [10000, 1685]
