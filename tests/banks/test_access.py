@@ -102,6 +102,16 @@ def test_the_inbox_lists_only_the_institutions_leads(client, officer_user, lead)
     assert leads == [lead] and foreign not in leads
 
 
+def test_the_product_list_shows_only_the_institutions_products(client, officer_user, institution):
+    own = LoanProductFactory(institution=institution, name="本行科创贷", status="draft")
+    LoanProductFactory(name="他行专属贷", status="published")
+    client.force_login(officer_user)
+    response = client.get(reverse("banks:product_list"))
+    assert list(response.context["products"]) == [own]
+    body = response.content.decode()
+    assert "本行科创贷" in body and "他行专属贷" not in body
+
+
 def test_every_officer_read_is_recorded(client, officer_user, lead):
     client.force_login(officer_user)
     client.get(reverse("banks:lead_detail", args=[lead.pk]))
