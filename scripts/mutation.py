@@ -189,27 +189,34 @@ def results(target: str) -> dict[str, str] | None:
     return statuses
 
 
-def report() -> None:
+def report(*, markdown: bool = False) -> None:
     """The score table. A timeout counts as killed (the mutant did not pass in time); "no tests"
     and "not checked" count against the score, so a partial run shows a partial score."""
-    print(
-        f"{'module':<20} {'mutants':>7} {'killed':>6} {'timeout':>7} {'survived':>8} "
-        f"{'no tests':>8} {'not run':>7} {'score':>6}"
-    )
+    columns = ["module", "mutants", "killed", "timeout", "survived", "no tests", "not run", "score"]
+    rows = []
     for target in TARGETS:
         statuses = results(target)
         if statuses is None:
-            print(f"{target:<20} {'(not run)':>7}")
+            rows.append([target, "(not run)", "", "", "", "", "", ""])
             continue
         count = Counter(statuses.values())
         total = len(statuses)
         killed = count["killed"] + count["caught by type check"]
         detected = killed + count["timeout"]
         score = f"{100 * detected / total:.1f}%" if total else "-"
-        print(
-            f"{target:<20} {total:>7} {killed:>6} {count['timeout']:>7} {count['survived']:>8} "
-            f"{count['no tests']:>8} {count['not checked']:>7} {score:>6}"
+        rows.append(
+            [target, total, killed, count["timeout"], count["survived"], count["no tests"]]
+            + [count["not checked"], score]
         )
+    if markdown:
+        print("| " + " | ".join(columns) + " |")
+        print("| --- |" + " ---: |" * (len(columns) - 1))
+        for row in rows:
+            print("| " + " | ".join(str(cell) for cell in row) + " |")
+        return
+    print(f"{columns[0]:<20}" + "".join(f" {c:>9}" for c in columns[1:]))
+    for row in rows:
+        print(f"{row[0]:<20}" + "".join(f" {cell!s:>9}" for cell in row[1:]))
 
 
 def main() -> int:
@@ -220,6 +227,7 @@ def main() -> int:
     parser.add_argument(
         "--retest", action="store_true", help="run the survivors again against the current tests"
     )
+    parser.add_argument("--markdown", action="store_true", help="print the table in Markdown")
     parser.add_argument("--resume", action="store_true", help="go on with a stopped run")
     parser.add_argument("--max-children", type=int, default=1)
     args = parser.parse_args()
@@ -240,7 +248,7 @@ def main() -> int:
             code = run(target, args.max_children, resume=args.resume)
             if code:
                 print(f"  mutmut exited with {code}; see var/mutation/{target}/mutmut.log")
-    report()
+    report(markdown=args.markdown)
     return 0
 
 
