@@ -204,10 +204,8 @@ def report(*, markdown: bool = False) -> None:
         killed = count["killed"] + count["caught by type check"]
         detected = killed + count["timeout"]
         score = f"{100 * detected / total:.1f}%" if total else "-"
-        rows.append(
-            [target, total, killed, count["timeout"], count["survived"], count["no tests"]]
-            + [count["not checked"], score]
-        )
+        left = [count["timeout"], count["survived"], count["no tests"], count["not checked"]]
+        rows.append([target, total, killed, *left, score])
     if markdown:
         print("| " + " | ".join(columns) + " |")
         print("| --- |" + " ---: |" * (len(columns) - 1))
