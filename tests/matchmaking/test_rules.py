@@ -330,3 +330,75 @@ def test_weighted_centipoints_are_whole_hundredths_of_a_point():
     assert got.dtype == np.int64
     # 20 × 0.5 + 20 × 0.25 + 15 × 0.123456 = 16.85184 points → 1685 hundredths
     assert got.tolist() == [10000, 1685]
+
+
+# --- What the enterprise and the officer read, criterion by criterion -----------------------------
+
+ALL_PASS = [
+    ("product_live", "该产品已发布，可以申请。", ""),
+    ("need_open", "需求已提交，企业已通过核验。", ""),
+    ("consent", "企业已授权该机构查看此需求。", ""),
+    ("amount", "需求金额200.00万元在5.00–1,000.00万元范围内。", ""),
+    ("term", "期限12个月在6–36个月范围内。", ""),
+    ("size", "企业规模符合要求。", ""),
+    ("chain", "企业所属产业链符合要求。", ""),
+    ("collateral", "可提供的担保物符合要求（或无需担保物）。", ""),
+    ("rate", "您可接受的最高利率5.00%不低于该产品最低利率3.50%。", ""),
+    ("loan_kind", "该产品提供此类贷款。", ""),
+    ("amount", "金额与产品额度的契合度", ""),
+    ("term", "期限与产品期限的契合度", ""),
+    ("rate", "可接受利率与产品利率之间的空间", ""),
+    ("policy", "政策契合度（首贷、续贷、重点产业链与项目、部门推荐）", ""),
+    ("speed", "审批速度（一般10天）", ""),
+    ("response", "该机构按时响应的记录", ""),
+]
+ALL_FAIL = [
+    ("product_live", "该产品当前未发布。", ""),
+    ("need_open", "需求尚未提交，或企业尚未通过核验。", ""),
+    ("consent", "企业未授权该机构查看此需求。", "将该机构加入可查看此需求的机构。"),
+    (
+        "amount",
+        "需求金额2,000.00万元不在5.00–1,000.00万元范围内。",
+        "金额需在5.00–1,000.00万元范围内。",
+    ),
+    ("term", "期限48个月不在6–36个月范围内。", "期限需在6–36个月之间。"),
+    ("size", "该产品仅面向小型、微型企业。", "仅面向小型、微型企业。"),
+    ("chain", "该产品面向其他产业链。", "仅面向该产品指定产业链的企业。"),
+    (
+        "collateral",
+        "可提供的担保物均不在该产品接受范围内。",
+        "需提供以下担保物之一：房产、土地使用权。",
+    ),
+    (
+        "rate",
+        "您可接受的最高利率3.00%低于该产品最低利率3.50%。",
+        "可接受的年利率需不低于3.50%。",
+    ),
+    ("loan_kind", "该产品不提供无还本续贷。", "请选择标有“无还本续贷”的产品。"),
+    *ALL_PASS[10:],
+]
+
+
+def _read(need, product):
+    return [(c.code, c.sentence, c.hint) for c in explain_pair(need, product, WEIGHTS).criteria]
+
+
+def test_every_sentence_of_a_pair_that_fits():
+    assert _read(NEED, PRODUCT) == ALL_PASS
+
+
+def test_every_sentence_and_hint_of_a_pair_that_fails_everything():
+    need = dataclasses.replace(
+        NEED,
+        is_open=False,
+        chosen_only=True,
+        allowed=frozenset({999}),
+        amount=20_000_000_00,
+        term=48,
+        size=SIZE_BITS["medium"],
+        chain_id=9,
+        collateral=COLLATERAL_BITS["equipment"],
+        max_rate=300,
+        loan_kind=KIND_NO_PRINCIPAL,
+    )
+    assert _read(need, dataclasses.replace(PRODUCT, is_live=False)) == ALL_FAIL
