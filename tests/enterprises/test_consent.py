@@ -1,9 +1,15 @@
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
+from core.errors import ServiceError
 from enterprises.models import NeedAccessRevocation
 from enterprises.selectors import institution_may_see_need
-from enterprises.services import financing_need_revoke_access, need_access_record
+from enterprises.services import (
+    financing_need_revoke_access,
+    need_access_record,
+    need_member_check,
+)
 from leads.models import Lead
 from tests.conftest import csrf_post
 from tests.factories import (
@@ -90,3 +96,11 @@ def test_a_need_for_chosen_institutions_is_seen_by_those_only(enterprise):
     need.visibility = "all_matched"
     need.save(update_fields=["visibility"])
     assert institution_may_see_need(need=need, institution_id=left_out.pk) is True
+
+
+@pytest.mark.parametrize("persona", ["other_enterprise_member", "officer_user", "finance_user"])
+def test_only_a_member_of_the_enterprise_acts_for_its_need(request, enterprise, persona):
+    need = FinancingNeedFactory(enterprise=enterprise, status="submitted")
+    with translation.override("zh-hans"), pytest.raises(ServiceError) as refused:
+        need_member_check(need=need, actor=request.getfixturevalue(persona))
+    assert str(refused.value) == "该需求属于其他企业。"

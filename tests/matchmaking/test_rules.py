@@ -402,3 +402,11 @@ def test_every_sentence_and_hint_of_a_pair_that_fails_everything():
         loan_kind=KIND_NO_PRINCIPAL,
     )
     assert _read(need, dataclasses.replace(PRODUCT, is_live=False)) == ALL_FAIL
+
+
+def test_a_first_loan_product_earns_the_policy_points_for_a_new_loan():
+    # The baseline 55.316 plus policy 25 × 0.4 = 10: 65.316.
+    first_loan = dataclasses.replace(PRODUCT, tags=TAG_BITS["mortgage"] | TAG_BITS["first_loan"])
+    assert explain_pair(NEED, first_loan, WEIGHTS).score == Decimal("65.32")
+    renewal = dataclasses.replace(NEED, loan_kind=KIND_RENEWAL)
+    assert explain_pair(renewal, first_loan, WEIGHTS).score == Decimal("55.32")
