@@ -41,12 +41,17 @@ TARGETS = {
         None,
         ["tests/core/test_workdays.py", "tests/leads/test_deadlines_and_reminders.py"],
     ),
-    "leads_services": (["leads/services.py"], None, ["tests/leads", "tests/banks/test_access.py"]),
+    "leads_services": (
+        ["leads/services.py"],
+        None,
+        ["tests/leads", "tests/banks/test_access.py", "tests/enterprises/test_consent.py"],
+    ),
     "leads_selectors": (
         ["leads/selectors.py"],
         None,
         [
-            "tests/leads/test_inbox.py",
+            "tests/leads",
+            "tests/enterprises/test_consent.py",
             "tests/banks/test_access.py",
             "tests/config/test_access_table.py",
         ],
