@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from leads.models import Lead
+from leads.selectors import lead_counts_for_institution
 from tests.factories import (
     EnterpriseFactory,
     FinancingNeedFactory,
@@ -141,3 +142,21 @@ def FinancingNeed_bulk(enterprises, count):
         ]
     )
     return list(FinancingNeed.objects.order_by("pk"))
+
+
+def test_the_institution_s_lead_counts(officer_user, institution):
+    now = timezone.now()
+    officer = officer_user.officer
+    LeadFactory(institution=institution)  # new, unassigned, not yet due
+    LeadFactory(institution=institution, contact_due_at=now - dt.timedelta(hours=1))  # overdue
+    LeadFactory(institution=institution, status="claimed", assigned_to=officer)
+    LeadFactory(institution=institution, status="signed", first_contacted_at=now)
+    LeadFactory(institution=institution, status="closed")
+    LeadFactory(status="new")  # another institution's
+    assert lead_counts_for_institution(institution=institution) == {
+        "total": 5,
+        "active": 3,
+        "signed": 1,
+        "overdue": 1,
+        "unassigned_new": 2,
+    }
