@@ -410,3 +410,35 @@ def test_a_first_loan_product_earns_the_policy_points_for_a_new_loan():
     assert explain_pair(NEED, first_loan, WEIGHTS).score == Decimal("65.32")
     renewal = dataclasses.replace(NEED, loan_kind=KIND_RENEWAL)
     assert explain_pair(renewal, first_loan, WEIGHTS).score == Decimal("55.32")
+
+
+# --- Edges of the soft factors: narrow ranges, values outside, the caps -------------------------
+
+
+def test_a_range_narrower_than_one_unit_counts_as_one_unit_wide():
+    assert float(factor_amount(5, 5, 6)) == 0.5  # |10 - 11| / 1 → 1 - 0.5
+    assert float(factor_rate(351, 350, 351)) == 1.0  # one basis point of headroom is all of it
+
+
+def test_factors_never_go_below_zero_or_above_one():
+    assert float(factor_amount(1000, 0, 100)) == 0.0  # 1 - 0.5 × 1900 / 100 would be -8.5
+    assert float(factor_rate(300, 350, 450)) == 0.0  # below the lowest rate
+    assert float(factor_speed(0)) == 1.0  # faster than a day
+    assert float(factor_response(-0.2)) == 0.0
+
+
+def test_a_renewal_tag_earns_nothing_for_a_new_loan():
+    assert (
+        float(factor_policy(KIND_NEW, False, False, False, TAG_BITS["renewal_no_principal"])) == 0
+    )
+    assert float(factor_policy(KIND_NO_PRINCIPAL, False, False, False, TAG_BITS["first_loan"])) == 0
+
+
+def test_hard_rules_carry_no_points_and_soft_factors_always_pass():
+    result = explain_pair(NEED, PRODUCT, WEIGHTS)
+    assert (result.need_id, result.product_id) == (1, 10)
+    hard = [c for c in result.criteria if c.hard]
+    soft = [c for c in result.criteria if not c.hard]
+    assert [(c.points, c.max_points) for c in hard] == [(0.0, 0.0)] * 10
+    assert all(c.hard is False and c.passed is True for c in soft)
+    assert len(soft) == 6
