@@ -143,3 +143,10 @@ def test_the_library_rows_of_2026_are_the_state_council_table():
     assert set(rows.values_list("source", flat=True)) == {CalendarDay.Source.LIBRARY}
     assert rows.get(date=dt.date(2026, 2, 14)).name == "春节调休上班"
     assert rows.get(date=dt.date(2026, 5, 1)).name == "劳动节"
+
+
+def test_a_holiday_the_names_table_does_not_know_keeps_its_own_name():
+    from core.workdays import _chinese_name
+
+    assert _chinese_name("National Day") == "国庆节"
+    assert _chinese_name("Some New Holiday") == "Some New Holiday"

@@ -10,7 +10,7 @@ from leads.models import Lead
 from leads.services import overdue_reminders_send
 from matchmaking.engine import rescore_need
 from tests.calendar_cn import nth_working_day_after
-from tests.factories import FinancingNeedFactory, LeadFactory, LoanProductFactory
+from tests.factories import FinancingNeedFactory, LeadFactory, LoanProductFactory, OfficerFactory
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -55,12 +55,27 @@ def test_overdue_reminders_go_once_a_day(
     contacted.first_contacted_at = now - dt.timedelta(days=2)
     contacted.save()
 
+    # Admins who must not hear of it: another institution's, and one who left.
+    other_admin = OfficerFactory(role="admin").user
+    departed = OfficerFactory(institution=institution, role="admin", is_active=False).user
+    locked_out = OfficerFactory(institution=institution, role="admin", user__is_active=False).user
+
     first = overdue_reminders_send(now=now)
     second = overdue_reminders_send(now=now)
     assert first == {"admins": 1, "finance_office": 1}
+    assert not Notice.objects.filter(user__in=[other_admin, departed, locked_out]).exists()
     assert second == {"admins": 0, "finance_office": 0}
     admin_notice = Notice.objects.get(user=institution_admin)
     assert admin_notice.title == "2条线索已超过首次联系时限"
+    overdue = Lead.objects.filter(institution=institution, contact_due_at__lt=now).exclude(
+        pk=contacted.pk
+    )
+    lines = sorted(
+        f"{lead.need.enterprise.name} · {lead.need.purpose} · 截止"
+        f"{lead.contact_due_at.astimezone(SHANGHAI):%Y-%m-%d}"
+        for lead in overdue
+    )
+    assert sorted(admin_notice.body.split("\n")) == lines
     assert not Notice.objects.filter(user=officer_user).exists()  # only admins
     digest = Notice.objects.get(user=finance_user)
     assert "逾期2条" in digest.body
