@@ -194,3 +194,13 @@ def test_the_enterprise_closes_a_declined_need(client, enterprise_member, enterp
     )
     need.refresh_from_db()
     assert need.status == "closed"
+
+
+def test_each_of_two_needs_opens_on_its_own_page(client, enterprise_member, enterprise):
+    first = FinancingNeedFactory(enterprise=enterprise, purpose="购买原材料")
+    second = FinancingNeedFactory(enterprise=enterprise, purpose="设备更新改造")
+    client.force_login(enterprise_member)
+    for need, other in ((first, second), (second, first)):
+        response = client.get(reverse("enterprises:need_detail", args=[need.pk]))
+        assert response.context["need"] == need
+        assert other.purpose not in response.content.decode()
