@@ -83,6 +83,7 @@ TARGETS = {
         ],
         [
             "tests/banks/test_access.py",
+            "tests/banks/test_officers.py",
             "tests/office/test_office_access.py",
             "tests/enterprises/test_access.py",
             "tests/accounts/test_pages.py",

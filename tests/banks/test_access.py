@@ -158,3 +158,16 @@ def test_only_officers_take_matched_needs(request, client, persona):
     client.force_login(request.getfixturevalue(persona))
     assert csrf_post(client, reverse("banks:need_take", args=[need.pk])).status_code == 403
     assert not need.leads.exists()
+
+
+def test_an_admin_cannot_change_the_role_of_another_institution_s_officer(
+    client, institution_admin, other_officer_user
+):
+    client.force_login(institution_admin)
+    foreign = other_officer_user.officer
+    response = csrf_post(
+        client, reverse("banks:officer_role", args=[foreign.pk]), {"role": "admin"}
+    )
+    assert response.status_code == 404
+    foreign.refresh_from_db()
+    assert foreign.role == "officer"
