@@ -5,12 +5,15 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from enterprises.models import Enterprise
 from leads.models import Lead
-from leads.selectors import lead_counts_for_institution
+from leads.selectors import lead_counts_for_institution, matched_needs_for_institution
+from matchmaking.models import Match
 from tests.factories import (
     EnterpriseFactory,
     FinancingNeedFactory,
     IndustryChainFactory,
+    InstitutionFactory,
     LeadFactory,
     LoanProductFactory,
 )
@@ -160,3 +163,37 @@ def test_the_institution_s_lead_counts(officer_user, institution):
         "overdue": 1,
         "unassigned_new": 2,
     }
+
+
+def test_matched_needs_are_the_open_verified_ones_without_an_own_lead(institution):
+    own_a = LoanProductFactory(institution=institution)
+    own_b = LoanProductFactory(institution=institution)
+    foreign = LoanProductFactory(institution=InstitutionFactory())
+    wanted = FinancingNeedFactory(status="submitted", purpose="扩大产能")
+    second = FinancingNeedFactory(status="in_progress", purpose="采购设备")
+    taken = FinancingNeedFactory(status="submitted")
+    withdrawn = FinancingNeedFactory(status="withdrawn")
+    unverified = FinancingNeedFactory(
+        status="submitted",
+        enterprise=EnterpriseFactory(verification_status=Enterprise.VerificationStatus.PENDING),
+    )
+    only_foreign = FinancingNeedFactory(status="submitted")
+    for need, product, score in [
+        (wanted, own_a, "70.00"),
+        (wanted, own_b, "82.50"),
+        (second, own_a, "90.00"),
+        (taken, own_a, "95.00"),
+        (withdrawn, own_a, "95.00"),
+        (unverified, own_a, "95.00"),
+        (only_foreign, foreign, "95.00"),
+        (wanted, foreign, "99.00"),
+    ]:
+        Match.objects.create(need=need, product=product, score=Decimal(score))
+    LeadFactory(need=taken, institution=institution)
+    LeadFactory(need=wanted, institution=foreign.institution)  # one holder already
+    LeadFactory(need=second, institution=foreign.institution, status="closed")  # not active
+    rows = list(matched_needs_for_institution(institution=institution))
+    assert [(r["need_id"], r["need__purpose"], r["best_score"], r["holders"]) for r in rows] == [
+        (second.pk, "采购设备", Decimal("90.00"), 0),
+        (wanted.pk, "扩大产能", Decimal("82.50"), 1),
+    ]
