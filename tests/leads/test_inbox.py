@@ -7,7 +7,12 @@ from django.utils import timezone
 
 from enterprises.models import Enterprise
 from leads.models import Lead
-from leads.selectors import lead_counts_for_institution, matched_needs_for_institution
+from leads.selectors import (
+    lead_counts_for_institution,
+    lead_timeline,
+    matched_needs_for_institution,
+)
+from leads.services import lead_claim, lead_record_contact
 from matchmaking.models import Match
 from tests.factories import (
     EnterpriseFactory,
@@ -197,3 +202,16 @@ def test_matched_needs_are_the_open_verified_ones_without_an_own_lead(institutio
         (second.pk, "采购设备", Decimal("90.00"), 0),
         (wanted.pk, "扩大产能", Decimal("82.50"), 1),
     ]
+
+
+def test_the_timeline_lists_each_step_with_its_actor_and_states(officer_user, institution):
+    lead = LeadFactory(institution=institution)
+    lead = lead_claim(lead=lead, officer=officer_user.officer)
+    lead = lead_record_contact(lead=lead, officer=officer_user.officer, note="电话沟通")
+    steps = lead_timeline(lead=lead)
+    assert [(s["actor"], s["from"], s["to"], s["note"], s["is_system"]) for s in steps] == [
+        (officer_user, "新线索", "已认领", "", False),
+        (officer_user, "已认领", "已联系", "电话沟通", False),
+    ]
+    assert steps[0]["at"] <= steps[1]["at"]
+    assert all(s["action"] for s in steps)
