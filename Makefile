@@ -8,7 +8,7 @@ comma := ,
 EXTRAS := dev$(if $(findstring postgres,$(DATABASE_URL)),$(comma)postgres)
 STAMP := $(VENV)/.installed-$(subst $(comma),-,$(EXTRAS))
 
-.PHONY: run test lint check install migrate seed messages clean
+.PHONY: run test lint check install migrate seed messages mutation clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -41,7 +41,12 @@ check: lint
 
 test: install
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n 2 $(PYTEST_ARGS)
+
+# Mutation testing of the rule modules, one at a time on SQLite (slow; not run in CI). Prints the
+# score per module; MUTATION_ARGS="core_uscc" runs one, "--report" only reprints the table.
+mutation: install
+	$(PY) scripts/mutation.py $(MUTATION_ARGS)
 
 messages: install
 	DJANGO_DEBUG=1 $(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=var --ignore=static

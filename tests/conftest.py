@@ -18,6 +18,39 @@ from .factories import (
 )
 
 REQUIRE_SERVICES = os.environ.get("PORTAL_REQUIRE_SERVICES") == "1"
+# scripts/mutation.py runs each mutant against the fast SQLite tests only.
+MUTATION_RUN = os.environ.get("PORTAL_MUTATION") == "1"
+SLOW_FIXTURES = {"celery_worker", "smtp_server", "live_server", "page", "phone_page"}
+
+
+def _on_postgresql() -> bool:
+    from django.conf import settings
+
+    return settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+
+
+POSTGRES_ONLY = "needs PostgreSQL (row locks, concurrency): set DATABASE_URL=postgres://…"
+
+
+def pytest_collection_modifyitems(config, items):
+    # A PostgreSQL-only test is skipped at the test itself, with the reason, on SQLite; in CI
+    # (PORTAL_REQUIRE_SERVICES=1) it is not skipped but fails in the fixture below.
+    if not REQUIRE_SERVICES and not _on_postgresql():
+        for item in items:
+            if item.get_closest_marker("postgres"):
+                item.add_marker(pytest.mark.skip(reason=POSTGRES_ONLY))
+    if not MUTATION_RUN:
+        return
+    slow = [
+        item
+        for item in items
+        if item.get_closest_marker("browser")
+        or item.get_closest_marker("postgres")
+        or SLOW_FIXTURES & set(getattr(item, "fixturenames", ()))
+    ]
+    if slow:
+        config.hook.pytest_deselected(items=slow)
+        items[:] = [item for item in items if item not in slow]
 
 
 def service_missing(reason: str):
@@ -25,6 +58,12 @@ def service_missing(reason: str):
     if REQUIRE_SERVICES:
         pytest.fail(f"Required service missing: {reason}")
     pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _postgresql_only(request):
+    if request.node.get_closest_marker("postgres") and not _on_postgresql():
+        pytest.fail(f"Required service missing: this test {POSTGRES_ONLY}")
 
 
 @pytest.fixture
@@ -86,27 +125,45 @@ def outsider(db):
 
 
 def csrf_post(client, url, data=None, *, form_url=None, follow=False):
-    """POST like a browser: first GET the page with the form, then send its CSRF token."""
+    """POST like a browser: first GET the page with the form, then send its CSRF token.
+
+    A door that only answers POST has no form page of its own; the browser then holds the
+    cookie from an earlier page, so a fresh one is issued here the way the middleware would."""
+    from django.middleware.csrf import _get_new_csrf_string
+
     if "csrftoken" not in client.cookies:
         client.get(form_url or url)
+    if "csrftoken" not in client.cookies:
+        client.cookies["csrftoken"] = _get_new_csrf_string()
     payload = dict(data or {})
     payload["csrfmiddlewaretoken"] = client.cookies["csrftoken"].value
     return client.post(url, payload, follow=follow)
 
 
+def send(client, method, url, data=None):
+    """GET, or POST with the CSRF token: a refusal then comes from the door, not from CSRF."""
+    if method == "post":
+        return csrf_post(client, url, data)
+    return client.get(url, data)
+
+
 @pytest.fixture
-def web(db):
-    """A test client with CSRF checks on, like a real browser."""
+def client(db):
+    """The one test client: CSRF checks on, like a real browser (pytest-django's is off).
+
+    POST through ``csrf_post`` (or ``send``); a bare ``client.post`` is refused with 403."""
     from django.test import Client
 
     return Client(enforce_csrf_checks=True)
 
 
 @pytest.fixture
-def web_as(web):
+def web_as(client):
+    """Log ``client`` in as ``user`` and return it."""
+
     def login(user):
-        web.force_login(user)
-        return web
+        client.force_login(user)
+        return client
 
     return login
 
@@ -153,6 +210,22 @@ def smtp_server(settings):
         yield received
     finally:
         controller.stop()
+
+
+def run_outbox(*task_names: str) -> int:
+    """Run the tasks queued in the outbox (all of them, or those named) here, as the worker would,
+    so a test asserts what the task did. Returns how many ran."""
+    from config.celery import app
+    from core.models import OutboxMessage
+
+    messages = OutboxMessage.objects.filter(sent_at=None).order_by("created_at", "id")
+    if task_names:
+        messages = messages.filter(task_name__in=task_names)
+    ran = 0
+    for message in messages:
+        app.tasks[message.task_name].apply(args=message.args, throw=True)
+        ran += 1
+    return ran
 
 
 def wait_for(predicate, timeout=30.0, interval=0.1):

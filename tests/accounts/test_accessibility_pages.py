@@ -81,9 +81,9 @@ def test_form_errors_are_tied_to_their_fields(web_as, enterprise_member):
 
 
 @pytest.mark.django_db
-def test_the_login_form_marks_and_announces_its_error(web, enterprise_member):
+def test_the_login_form_marks_and_announces_its_error(client, enterprise_member):
     response = csrf_post(
-        web,
+        client,
         reverse("accounts:login"),
         {"username": enterprise_member.username, "password": "wrong-password"},
     )
@@ -96,12 +96,12 @@ def test_the_login_form_marks_and_announces_its_error(web, enterprise_member):
 
 
 @pytest.mark.django_db
-def test_the_statement_is_public_and_in_every_footer(web):
+def test_the_statement_is_public_and_in_every_footer(client):
     url = reverse("accounts:accessibility")
-    response = web.get(url)
+    response = client.get(url)
     assert response.status_code == 200
     assert "无障碍声明" in response.content.decode()
-    assert f'href="{url}"' in web.get(reverse("accounts:login")).content.decode()
+    assert f'href="{url}"' in client.get(reverse("accounts:login")).content.decode()
 
 
 @pytest.mark.django_db
@@ -127,8 +127,8 @@ def test_the_large_text_preference_is_saved_and_marks_the_page(web_as, enterpris
 
 
 @pytest.mark.django_db
-def test_the_language_switch_is_buttons_with_lang_and_no_submit_on_change(web):
-    html = web.get(reverse("accounts:login")).content.decode()
+def test_the_language_switch_is_buttons_with_lang_and_no_submit_on_change(client):
+    html = client.get(reverse("accounts:login")).content.decode()
     assert "onchange" not in html
     assert re.search(r'<button[^>]*name="language" value="en" lang="en">English</button>', html)
     assert 'href="#main"' in html and 'id="main"' in html

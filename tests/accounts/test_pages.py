@@ -4,6 +4,8 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from tests.conftest import csrf_post
+
 pytestmark = pytest.mark.django_db
 
 ROLE_HOMES = {
@@ -26,14 +28,13 @@ def test_an_english_browser_still_gets_chinese_by_default(client):
     assert "登录" in response.content.decode()
 
 
-def test_the_language_switch_turns_the_portal_english(web):
-    web.get(reverse("accounts:login"))
-    token = web.cookies["csrftoken"].value
-    web.post(
+def test_the_language_switch_turns_the_portal_english(client):
+    csrf_post(
+        client,
         reverse("set_language"),
-        {"language": "en", "next": reverse("accounts:login"), "csrfmiddlewaretoken": token},
+        {"language": "en", "next": reverse("accounts:login")},
     )
-    response = web.get(reverse("accounts:login"))
+    response = client.get(reverse("accounts:login"))
     assert "Log in" in response.content.decode()
     assert "登录" not in response.content.decode()
 
@@ -45,24 +46,19 @@ def test_anonymous_visitors_are_sent_to_login(client, name):
     assert response["Location"].startswith(reverse("accounts:login"))
 
 
-def test_logging_in_with_a_wrong_password_shows_a_chinese_error(web, enterprise_member):
+def test_logging_in_with_a_wrong_password_shows_a_chinese_error(client, enterprise_member):
     login_url = reverse("accounts:login")
-    web.get(login_url)
-    token = web.cookies["csrftoken"].value
-    response = web.post(
-        login_url, {"username": "chenjing", "password": "wrong", "csrfmiddlewaretoken": token}
-    )
+    response = csrf_post(client, login_url, {"username": "chenjing", "password": "wrong"})
     assert response.status_code == 200
     assert "请输入一个正确的" in response.content.decode()
 
 
-def test_logging_in_sends_each_role_home(web, enterprise_member):
+def test_logging_in_sends_each_role_home(client, enterprise_member):
     login_url = reverse("accounts:login")
-    web.get(login_url)
-    token = web.cookies["csrftoken"].value
-    response = web.post(
+    response = csrf_post(
+        client,
         login_url,
-        {"username": "chenjing", "password": "pass-word-123", "csrfmiddlewaretoken": token},
+        {"username": "chenjing", "password": "pass-word-123"},
         follow=True,
     )
     assert response.redirect_chain[-1][0] == reverse("enterprises:home")

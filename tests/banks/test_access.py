@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from enterprises.models import NeedAccessLog
 from enterprises.services import financing_need_revoke_access
+from tests.conftest import csrf_post, send
 from tests.factories import (
     EnterpriseMemberFactory,
     FinancingNeedFactory,
@@ -51,7 +52,7 @@ def test_another_institution_gets_404_on_lead_doors(
     client, other_officer_user, lead, name, method, data
 ):
     client.force_login(other_officer_user)
-    assert getattr(client, method)(reverse(name, args=[lead.pk]), data).status_code == 404
+    assert send(client, method, reverse(name, args=[lead.pk]), data).status_code == 404
     lead.refresh_from_db()
     assert lead.status == "new"
 
@@ -60,12 +61,12 @@ def test_another_institution_gets_404_on_lead_doors(
 @pytest.mark.parametrize("persona", ["enterprise_member", "finance_user", "outsider"])
 def test_other_roles_are_refused_at_lead_doors(request, client, persona, lead, name, method, data):
     client.force_login(request.getfixturevalue(persona))
-    assert getattr(client, method)(reverse(name, args=[lead.pk]), data).status_code == 403
+    assert send(client, method, reverse(name, args=[lead.pk]), data).status_code == 403
 
 
 @pytest.mark.parametrize(("name", "method", "data"), LEAD_DOORS)
 def test_anonymous_visitors_go_to_login_at_lead_doors(client, lead, name, method, data):
-    response = getattr(client, method)(reverse(name, args=[lead.pk]), data)
+    response = send(client, method, reverse(name, args=[lead.pk]), data)
     assert response.status_code == 302 and response["Location"].startswith(
         reverse("accounts:login")
     )
@@ -76,7 +77,7 @@ def test_another_institution_gets_404_on_product_doors(
     client, other_officer_user, product, name, method
 ):
     client.force_login(other_officer_user)
-    assert getattr(client, method)(reverse(name, args=[product.pk])).status_code == 404
+    assert send(client, method, reverse(name, args=[product.pk])).status_code == 404
     product.refresh_from_db()
     assert product.status == "draft"
 
@@ -101,6 +102,16 @@ def test_the_inbox_lists_only_the_institutions_leads(client, officer_user, lead)
     assert leads == [lead] and foreign not in leads
 
 
+def test_the_product_list_shows_only_the_institutions_products(client, officer_user, institution):
+    own = LoanProductFactory(institution=institution, name="本行科创贷", status="draft")
+    LoanProductFactory(name="他行专属贷", status="published")
+    client.force_login(officer_user)
+    response = client.get(reverse("banks:product_list"))
+    assert list(response.context["products"]) == [own]
+    body = response.content.decode()
+    assert "本行科创贷" in body and "他行专属贷" not in body
+
+
 def test_every_officer_read_is_recorded(client, officer_user, lead):
     client.force_login(officer_user)
     client.get(reverse("banks:lead_detail", args=[lead.pk]))
@@ -122,13 +133,13 @@ def test_a_revoked_need_disappears_from_the_officers_view(
 def test_a_plain_officer_cannot_invite_or_change_roles(client, officer_user, institution_admin):
     client.force_login(officer_user)
     assert (
-        client.post(
-            reverse("banks:officer_list"), {"email": "x@example.cn", "role": "officer"}
+        csrf_post(
+            client, reverse("banks:officer_list"), {"email": "x@example.cn", "role": "officer"}
         ).status_code
         == 404
     )
     admin_officer = institution_admin.officer
-    client.post(reverse("banks:officer_role", args=[admin_officer.pk]), {"role": "officer"})
+    csrf_post(client, reverse("banks:officer_role", args=[admin_officer.pk]), {"role": "officer"})
     admin_officer.refresh_from_db()
     assert admin_officer.role == "admin"
 
@@ -136,7 +147,7 @@ def test_a_plain_officer_cannot_invite_or_change_roles(client, officer_user, ins
 def test_a_need_without_consent_cannot_be_taken(client, officer_user):
     need = FinancingNeedFactory(status="submitted", visibility="chosen")
     client.force_login(officer_user)
-    response = client.post(reverse("banks:need_take", args=[need.pk]), follow=True)
+    response = csrf_post(client, reverse("banks:need_take", args=[need.pk]), follow=True)
     assert "企业未授权贵机构查看此需求" in response.content.decode()
     assert not need.leads.exists()
 
@@ -145,5 +156,18 @@ def test_a_need_without_consent_cannot_be_taken(client, officer_user):
 def test_only_officers_take_matched_needs(request, client, persona):
     need = FinancingNeedFactory(status="submitted")
     client.force_login(request.getfixturevalue(persona))
-    assert client.post(reverse("banks:need_take", args=[need.pk])).status_code == 403
+    assert csrf_post(client, reverse("banks:need_take", args=[need.pk])).status_code == 403
     assert not need.leads.exists()
+
+
+def test_an_admin_cannot_change_the_role_of_another_institution_s_officer(
+    client, institution_admin, other_officer_user
+):
+    client.force_login(institution_admin)
+    foreign = other_officer_user.officer
+    response = csrf_post(
+        client, reverse("banks:officer_role", args=[foreign.pk]), {"role": "admin"}
+    )
+    assert response.status_code == 404
+    foreign.refresh_from_db()
+    assert foreign.role == "officer"

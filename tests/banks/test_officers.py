@@ -11,7 +11,9 @@ from tests.factories import LeadFactory, OfficerFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_an_admin_invites_an_officer_who_then_joins(web_as, institution_admin, institution, client):
+def test_an_admin_invites_an_officer_who_then_joins(web_as, institution_admin, institution):
+    from django.test import Client
+
     web = web_as(institution_admin)
     csrf_post(
         web,
@@ -24,7 +26,9 @@ def test_an_admin_invites_an_officer_who_then_joins(web_as, institution_admin, i
     assert len(mail.outbox) == 1
     link = reverse("banks:invitation_accept", args=[invitation.token])
     assert link in mail.outbox[0].body
-    response = client.post(
+    invitee = Client(enforce_csrf_checks=True)  # the new officer's own browser
+    response = csrf_post(
+        invitee,
         link,
         {
             "account-username": "newofficer",

@@ -1,14 +1,18 @@
 from decimal import Decimal
 
 import pytest
+from django.core import mail
 from django.urls import reverse
 
 from accounts.models import Notice
 from banks.models import LoanProduct
 from banks.services import loan_product_review
+from core.errors import ServiceError
 from core.workflow import IllegalTransition
-from tests.conftest import csrf_post
-from tests.factories import IndustryChainFactory, LoanProductFactory
+from leads.models import Lead
+from matchmaking.models import Match
+from tests.conftest import csrf_post, run_outbox, wait_for
+from tests.factories import FinancingNeedFactory, IndustryChainFactory, LoanProductFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -70,23 +74,47 @@ def test_a_duplicate_name_is_refused_on_the_form(web_as, officer_user, instituti
     assert LoanProduct.objects.filter(institution=institution).count() == 1
 
 
-def test_the_finance_office_publishes_and_matching_is_queued(
-    django_capture_on_commit_callbacks, finance_user, officer_user, institution
+@pytest.mark.django_db(transaction=True)
+def test_publishing_matches_open_needs_and_mails_the_officers_through_a_real_worker(
+    celery_worker, finance_user, officer_user, institution
 ):
-    product = LoanProductFactory(institution=institution, status="submitted")
-    with django_capture_on_commit_callbacks() as callbacks:
-        loan_product_review(product=product, reviewer=finance_user, publish=True)
+    need = FinancingNeedFactory(status="submitted")
+    product = LoanProductFactory(
+        institution=institution, status="submitted", tags=["mortgage", "first_loan"]
+    )
+    loan_product_review(product=product, reviewer=finance_user, publish=True)
     product.refresh_from_db()
-    assert product.status == LoanProduct.Status.PUBLISHED and product.published_at
-    assert len(callbacks) == 2  # the officers' notice e-mail and the rescore task
-    assert Notice.objects.filter(user=officer_user, title__startswith="产品已发布").exists()
+    assert product.status == LoanProduct.Status.PUBLISHED
+    assert product.published_at is not None
+    # The effects, done by the worker after the commit: the open need is matched and becomes a
+    # lead of the institution, and the officer is told in the portal and by e-mail.
+    assert wait_for(lambda: Match.objects.filter(need=need, product=product).exists())
+    assert wait_for(lambda: Lead.objects.filter(need=need, institution=institution).exists())
+    subject = f"产品已发布：{product.name}"
+    assert Notice.objects.get(user=officer_user, title__startswith="产品已发布").title == subject
+    assert wait_for(lambda: any(subject in m.subject for m in mail.outbox))
+    assert [m.to for m in mail.outbox if subject in m.subject] == [[officer_user.email]]
+
+
+def test_a_returned_product_is_matched_against_nothing(finance_user, institution):
+    FinancingNeedFactory(status="submitted")
+    product = LoanProductFactory(
+        institution=institution, status="submitted", tags=["mortgage", "first_loan"]
+    )
+    loan_product_review(product=product, reviewer=finance_user, publish=False, note="补充材料")
+    run_outbox()
+    assert not Match.objects.filter(product=product).exists()
+    assert not Lead.objects.filter(institution=institution).exists()
 
 
 def test_returning_needs_a_reason(finance_user, institution):
     product = LoanProductFactory(institution=institution, status="submitted")
-    with pytest.raises(Exception) as info:
+    with pytest.raises(ServiceError) as info:
         loan_product_review(product=product, reviewer=finance_user, publish=False, note="")
     assert "请写明" in str(info.value)
+    assert info.value.field == "note"
+    product.refresh_from_db()
+    assert product.status == LoanProduct.Status.SUBMITTED
     loan_product_review(
         product=product, reviewer=finance_user, publish=False, note="利率区间请与官网一致"
     )
@@ -100,7 +128,7 @@ def test_returning_needs_a_reason(finance_user, institution):
 def test_only_the_finance_office_reviews(client, bureau_user, institution):
     product = LoanProductFactory(institution=institution, status="submitted")
     client.force_login(bureau_user)
-    client.post(reverse("office:product_review", args=[product.pk]), {"decision": "publish"})
+    csrf_post(client, reverse("office:product_review", args=[product.pk]), {"decision": "publish"})
     product.refresh_from_db()
     assert product.status == LoanProduct.Status.SUBMITTED
 

@@ -153,7 +153,7 @@ def world(enterprise_member, enterprise, officer_user, institution, finance_user
     officer = officer_user.officer
     enterprise.size_class = SizeClass.SMALL
     enterprise.save(update_fields=["size_class"])
-    OfficerFactory(user__username="zhaohz", institution=institution, role="admin")
+    OfficerFactory(institution=institution, role="admin")
     officer.role = "admin"
     officer.save(update_fields=["role"])
     big = LoanProductFactory(

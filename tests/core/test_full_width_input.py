@@ -24,7 +24,7 @@ FULL_WIDTH_CODE = "９１４４０３００７０８４６１１３６Ｔ"
 HALF_WIDTH_CODE = "91440300708461136T"
 
 
-def test_a_full_width_credit_code_registers(web):
+def test_a_full_width_credit_code_registers(client):
     chain = IndustryChainFactory()
     data = {
         "account-username": "wangfang",
@@ -46,7 +46,7 @@ def test_a_full_width_credit_code_registers(web):
         "enterprise-contact_phone": "０８００－１２３４５６７",
         "enterprise-contact_email": "finance@example.cn",
     }
-    response = csrf_post(web, reverse("enterprises:register"), data)
+    response = csrf_post(client, reverse("enterprises:register"), data)
     assert response.status_code == 302
     enterprise = Enterprise.objects.get(credit_code=HALF_WIDTH_CODE)
     assert enterprise.employees == 320

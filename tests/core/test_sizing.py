@@ -7,6 +7,7 @@ the 2017 statistical rules), so a slip in the code's table shows up here.
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from core.sizing import classify
 
@@ -128,3 +129,45 @@ def test_saving_an_enterprise_recomputes_its_size_class():
     enterprise.save(update_fields=["employees"])
     enterprise.refresh_from_db()
     assert enterprise.size_class == "micro"
+
+
+@pytest.mark.parametrize(
+    ("industry", "employees", "revenue_wan", "assets_wan", "sentence"),
+    [
+        (
+            "industry",
+            400,
+            2500,
+            None,
+            "中型：各项指标均达到该类型下限（从业人员 400人 ≥ 300人；"
+            "营业收入 2,500.00万元 ≥ 2,000.00万元）。",
+        ),
+        (
+            "real_estate",
+            None,
+            300000,
+            12000,
+            "大型：各项指标均达到该类型下限（营业收入 30.00亿元 ≥ 20.00亿元；"
+            "资产总额 1.20亿元 ≥ 1.00亿元）。",
+        ),
+        ("industry", 15, 2500, None, "微型：至少有一项指标低于小型企业下限。"),
+        ("construction", None, None, None, "无法划型：请填写营业收入、资产总额。"),
+    ],
+)
+def test_the_explanation_reads_in_full(industry, employees, revenue_wan, assets_wan, sentence):
+    with translation.override("zh-hans"):
+        result = classify(
+            industry=industry,
+            employees=employees,
+            revenue_yuan=None if revenue_wan is None else Decimal(revenue_wan) * 10000,
+            assets_yuan=None if assets_wan is None else Decimal(assets_wan) * 10000,
+        )
+        assert result.explanation == sentence
+
+
+def test_the_deciding_figures_are_kept_in_wan():
+    result = classify(
+        industry="industry", employees=400, revenue_yuan=Decimal("25000000"), assets_yuan=None
+    )
+    assert result.decided_by == (("employees", Decimal(400), 300), ("revenue", Decimal(2500), 2000))
+    assert result.missing == ()

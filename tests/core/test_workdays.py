@@ -10,6 +10,7 @@ from core.workdays import (
     is_workday,
     working_day_deadline,
 )
+from tests.calendar_cn import HOLIDAYS_2026, MAKE_UP_WORKDAYS_2026, nth_working_day_after, worked
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 pytestmark = pytest.mark.django_db
@@ -76,6 +77,76 @@ def test_library_sync_is_idempotent_and_keeps_manual_rows():
 
 
 def test_long_spans_keep_counting_past_the_loaded_window():
-    # 250 working days from 2026-01-01 lands in 2027, beyond the library's data.
-    day = add_working_days(dt.date(2026, 1, 1), 250)
-    assert day.year == 2027
+    # 2026 has 248 working days, so 249 from 1 January is the first working day of 2027, beyond
+    # the library's data: Monday 4 January once the office enters 元旦.
+    CalendarDay.objects.create(date=dt.date(2027, 1, 1), is_workday=False, name="元旦")
+    assert sum(worked(dt.date(2026, 1, 1) + dt.timedelta(days=n)) for n in range(365)) == 248
+    assert add_working_days(dt.date(2026, 1, 1), 248) == dt.date(2026, 12, 31)
+    assert add_working_days(dt.date(2026, 1, 1), 249) == dt.date(2027, 1, 4)
+    assert add_working_days(dt.date(2026, 1, 1), 250) == dt.date(2027, 1, 5)
+
+
+def test_office_holidays_beyond_the_first_window_are_read_too():
+    # A closure longer than the window loaded at first (2 × count + 40 days): every entered day
+    # must still count, so the first working day after Friday 29 January 2027 is 16 April.
+    closure = [dt.date(2027, 2, 1) + dt.timedelta(days=n) for n in range(74)]  # to 15 April
+    CalendarDay.objects.bulk_create(
+        [CalendarDay(date=day, is_workday=False, name="停工") for day in closure]
+    )
+    assert add_working_days(dt.date(2027, 1, 29), 1) == dt.date(2027, 4, 16)
+    assert add_working_days(dt.date(2027, 1, 29), 2) == dt.date(2027, 4, 19)
+
+
+def test_every_day_of_2026_follows_the_state_council_table():
+    day = dt.date(2026, 1, 1)
+    wrong = []
+    while day.year == 2026:
+        if is_workday(day) != worked(day):
+            wrong.append(day)
+        day += dt.timedelta(days=1)
+    assert wrong == []
+
+
+# Start days around each holiday and make-up day, counted with the hand-written table.
+STARTS = sorted(
+    {d + dt.timedelta(days=k) for d in HOLIDAYS_2026 | MAKE_UP_WORKDAYS_2026 for k in (-3, -1, 0)}
+)
+
+
+@pytest.mark.parametrize("count", [1, 3, 5, 10])
+def test_counting_working_days_agrees_with_the_table(count):
+    got = {start: add_working_days(start, count) for start in STARTS}
+    assert got == {start: nth_working_day_after(start, count) for start in STARTS}
+
+
+@pytest.mark.parametrize("count", [0, -1])
+def test_a_count_below_one_is_refused(count):
+    with pytest.raises(ValueError, match="at least 1"):
+        add_working_days(dt.date(2026, 3, 2), count)
+
+
+def test_the_deadline_is_the_last_instant_of_the_local_day():
+    received = dt.datetime(2026, 2, 13, 9, 0, tzinfo=SHANGHAI)  # Friday before 春节
+    due = working_day_deadline(received, 2)
+    # Saturday 14 Feb is worked (1), then 15-23 Feb are off, Tuesday 24 Feb (2).
+    assert due == dt.datetime(2026, 2, 24, 23, 59, 59, 999999, tzinfo=SHANGHAI)
+    assert due.utcoffset() == dt.timedelta(hours=8)
+
+
+def test_the_library_rows_of_2026_are_the_state_council_table():
+    calendar_sync_from_library()
+    rows = CalendarDay.objects.filter(date__year=2026)
+    assert set(rows.filter(is_workday=False).values_list("date", flat=True)) == HOLIDAYS_2026
+    assert set(rows.filter(is_workday=True).values_list("date", flat=True)) == (
+        MAKE_UP_WORKDAYS_2026
+    )
+    assert set(rows.values_list("source", flat=True)) == {CalendarDay.Source.LIBRARY}
+    assert rows.get(date=dt.date(2026, 2, 14)).name == "春节调休上班"
+    assert rows.get(date=dt.date(2026, 5, 1)).name == "劳动节"
+
+
+def test_a_holiday_the_names_table_does_not_know_keeps_its_own_name():
+    from core.workdays import _chinese_name
+
+    assert _chinese_name("National Day") == "国庆节"
+    assert _chinese_name("Some New Holiday") == "Some New Holiday"

@@ -1,11 +1,23 @@
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
+from core.errors import ServiceError
 from enterprises.models import NeedAccessRevocation
-from enterprises.services import need_access_record
+from enterprises.selectors import institution_may_see_need
+from enterprises.services import (
+    financing_need_revoke_access,
+    need_access_record,
+    need_member_check,
+)
 from leads.models import Lead
 from tests.conftest import csrf_post
-from tests.factories import FinancingNeedFactory, LeadFactory, OfficerFactory
+from tests.factories import (
+    FinancingNeedFactory,
+    InstitutionFactory,
+    LeadFactory,
+    OfficerFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -53,3 +65,42 @@ def test_revoking_twice_is_harmless(web_as, enterprise_member, enterprise):
     response = csrf_post(web, url, form_url=need.get_absolute_url())
     assert response.status_code == 302
     assert NeedAccessRevocation.objects.filter(need=need).count() == 1
+
+
+def test_a_revocation_hides_that_need_from_that_institution_only(enterprise_member, enterprise):
+
+    revoked, other = InstitutionFactory.create_batch(2)
+    need = FinancingNeedFactory(enterprise=enterprise, status="submitted")
+    sibling = FinancingNeedFactory(enterprise=enterprise, status="submitted")
+    financing_need_revoke_access(need=need, institution=revoked, actor=enterprise_member)
+    seen = {
+        (n, i): institution_may_see_need(need=n, institution_id=i.pk)
+        for n in (need, sibling)
+        for i in (revoked, other)
+    }
+    assert seen == {
+        (need, revoked): False,
+        (need, other): True,
+        (sibling, revoked): True,
+        (sibling, other): True,
+    }
+
+
+def test_a_need_for_chosen_institutions_is_seen_by_those_only(enterprise):
+
+    chosen, left_out = InstitutionFactory.create_batch(2)
+    need = FinancingNeedFactory(enterprise=enterprise, status="submitted", visibility="chosen")
+    need.allowed_institutions.set([chosen])
+    assert institution_may_see_need(need=need, institution_id=chosen.pk) is True
+    assert institution_may_see_need(need=need, institution_id=left_out.pk) is False
+    need.visibility = "all_matched"
+    need.save(update_fields=["visibility"])
+    assert institution_may_see_need(need=need, institution_id=left_out.pk) is True
+
+
+@pytest.mark.parametrize("persona", ["other_enterprise_member", "officer_user", "finance_user"])
+def test_only_a_member_of_the_enterprise_acts_for_its_need(request, enterprise, persona):
+    need = FinancingNeedFactory(enterprise=enterprise, status="submitted")
+    with translation.override("zh-hans"), pytest.raises(ServiceError) as refused:
+        need_member_check(need=need, actor=request.getfixturevalue(persona))
+    assert str(refused.value) == "该需求属于其他企业。"

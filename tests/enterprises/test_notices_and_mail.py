@@ -4,6 +4,7 @@ from email.header import decode_header, make_header
 
 import pytest
 from django.core import mail
+from django.db import transaction
 from django.urls import reverse
 
 from accounts.models import Notice
@@ -14,7 +15,7 @@ from enterprises.services import (
     enterprise_invite_colleague,
     financing_need_transition,
 )
-from tests.conftest import csrf_post, wait_for
+from tests.conftest import csrf_post, run_outbox, wait_for
 from tests.factories import EnterpriseMemberFactory, FinancingNeedFactory
 
 
@@ -42,14 +43,28 @@ def test_the_actor_is_not_notified_of_their_own_move(enterprise_member, enterpri
 
 
 @pytest.mark.django_db
-def test_mail_is_queued_only_after_commit(
-    django_capture_on_commit_callbacks, enterprise, finance_user
-):
+def test_the_mail_goes_out_when_the_queued_task_runs(enterprise_member, enterprise, finance_user):
     need = FinancingNeedFactory(enterprise=enterprise, status="submitted")
-    with django_capture_on_commit_callbacks() as callbacks:
+    financing_need_transition(need=need, to_status="in_progress", actor=finance_user)
+    assert mail.outbox == []  # nothing is sent inside the change itself
+    run_outbox()
+    assert [m.to for m in mail.outbox] == [[enterprise_member.email]]
+    assert mail.outbox[0].subject.endswith(f"融资需求“{need.purpose}”：对接中")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_change_rolled_back_sends_no_mail(enterprise_member, enterprise, finance_user):
+    need = FinancingNeedFactory(enterprise=enterprise, status="submitted")
+
+    class Undo(Exception):
+        pass
+
+    with pytest.raises(Undo), transaction.atomic():
         financing_need_transition(need=need, to_status="in_progress", actor=finance_user)
-    # One notice e-mail per member with e-mail on (the member), queued on commit.
-    assert len(callbacks) == 1
+        raise Undo
+    assert run_outbox() == 0
+    assert mail.outbox == []
+    assert not Notice.objects.filter(user=enterprise_member).exists()
 
 
 @pytest.mark.django_db
@@ -62,16 +77,17 @@ def test_sending_a_notice_twice_sends_one_mail(enterprise_member):
 
 
 @pytest.mark.django_db
-def test_e_mail_switch_off_keeps_the_portal_notice(
-    django_capture_on_commit_callbacks, enterprise_member, enterprise, finance_user
-):
+def test_e_mail_switch_off_keeps_the_portal_notice(enterprise_member, enterprise, finance_user):
     enterprise_member.email_notifications = False
     enterprise_member.save()
+    colleague = EnterpriseMemberFactory(
+        enterprise=enterprise, is_admin=False, user__email="colleague@example.cn"
+    ).user
     need = FinancingNeedFactory(enterprise=enterprise, status="submitted")
-    with django_capture_on_commit_callbacks() as callbacks:
-        financing_need_transition(need=need, to_status="in_progress", actor=finance_user)
-    assert callbacks == []
-    assert Notice.objects.filter(user=enterprise_member).exists()
+    financing_need_transition(need=need, to_status="in_progress", actor=finance_user)
+    run_outbox()
+    assert [m.to for m in mail.outbox] == [[colleague.email]]
+    assert Notice.objects.filter(user=enterprise_member).count() == 1
 
 
 @pytest.mark.django_db
@@ -113,7 +129,8 @@ def test_an_invitation_mails_a_link_once_and_lets_the_colleague_join(
     assert len(mail.outbox) == 1
     link = reverse("enterprises:invitation_accept", args=[invitation.token])
     assert link in mail.outbox[0].body
-    response = client.post(
+    response = csrf_post(
+        client,
         link,
         {
             "account-username": "newbie",
@@ -131,7 +148,7 @@ def test_an_invitation_mails_a_link_once_and_lets_the_colleague_join(
     assert invitation.accepted_at is not None
     # The link works once.
     client.logout()
-    again = client.post(link, {"account-username": "other"})
+    again = csrf_post(client, link, {"account-username": "other"})
     assert (
         again.status_code == 200
         and not EnterpriseMembership.objects.filter(user__username="other").exists()
@@ -146,7 +163,8 @@ def test_an_expired_invitation_is_refused(client, enterprise_member, enterprise)
         enterprise=enterprise, actor=enterprise_member, email="late@example.cn"
     )
     EnterpriseInvitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now())
-    response = client.post(
+    response = csrf_post(
+        client,
         reverse("enterprises:invitation_accept", args=[invitation.token]),
         {
             "account-username": "late",

@@ -104,7 +104,8 @@ def test_non_government_cannot_open_the_queue(request, client, persona, pending_
         client.get(reverse("office:verification_detail", args=[enterprise.pk])).status_code == 403
     )
     assert (
-        client.post(
+        csrf_post(
+            client,
             reverse("office:verification_detail", args=[enterprise.pk]),
             {"decision": "approve"},
         ).status_code
@@ -128,10 +129,13 @@ def test_government_staff_mark_key_projects(web_as, bureau_user):
 def test_an_enterprise_cannot_mark_its_own_key_project(client, enterprise_member, enterprise):
     project = ProjectFactory(enterprise=enterprise)
     client.force_login(enterprise_member)
-    response = client.post(reverse("office:project_key_flag", args=[project.pk]), {"is_key": "1"})
+    response = csrf_post(
+        client, reverse("office:project_key_flag", args=[project.pk]), {"is_key": "1"}
+    )
     assert response.status_code == 403
     # Nor through the project form: the flag is not one of its fields.
-    client.post(
+    csrf_post(
+        client,
         reverse("enterprises:project_edit", args=[project.pk]),
         {"name": "新名", "total_investment": "100", "stage": "planning", "is_key_project": "on"},
     )

@@ -2,7 +2,7 @@
 
 from .accounts import UserFactory
 from .banks import InstitutionFactory, LoanProductFactory, OfficerFactory
-from .core import IndustryChainFactory, IndustryClusterFactory
+from .core import IndustryChainFactory
 from .enterprises import (
     EnterpriseFactory,
     EnterpriseMemberFactory,
@@ -17,7 +17,6 @@ __all__ = [
     "EnterpriseMemberFactory",
     "FinancingNeedFactory",
     "IndustryChainFactory",
-    "IndustryClusterFactory",
     "InstitutionFactory",
     "LeadFactory",
     "LoanAgreementFactory",

@@ -6,9 +6,11 @@ from accounts.models import User
 
 
 class UserFactory(factory.django.DjangoModelFactory):
+    """Always a new user: a username already taken fails loudly (IntegrityError) instead of
+    quietly handing back someone else, perhaps with another role."""
+
     class Meta:
         model = User
-        django_get_or_create = ("username",)
         skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")

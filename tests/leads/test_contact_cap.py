@@ -1,3 +1,6 @@
+import datetime as dt
+from zoneinfo import ZoneInfo
+
 import pytest
 from django.urls import reverse
 
@@ -5,10 +8,12 @@ from core.models import PortalSettings
 from leads.models import Lead
 from leads.services import ServiceError, lead_take
 from matchmaking.engine import rescore_need
+from tests.calendar_cn import nth_working_day_after
 from tests.conftest import csrf_post
 from tests.factories import FinancingNeedFactory, InstitutionFactory, LoanProductFactory
 
 pytestmark = pytest.mark.django_db
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 @pytest.fixture
@@ -70,5 +75,15 @@ def test_the_cap_is_a_finance_office_setting(officer_user, crowded_need):
     PortalSettings.objects.filter(pk=1).update(contact_cap=4)
     lead = lead_take(need=crowded_need, officer=officer_user.officer)
     assert lead.status == Lead.Status.CLAIMED
-    with pytest.raises(ServiceError):
+    with pytest.raises(ServiceError, match="贵机构已在对接该需求"):
         lead_take(need=crowded_need, officer=officer_user.officer)
+
+
+def test_a_taken_need_is_due_n_working_days_later(officer_user, crowded_need):
+    PortalSettings.objects.filter(pk=1).update(contact_cap=4, response_working_days=4)
+    lead = lead_take(need=crowded_need, officer=officer_user.officer)
+    received = lead.received_at.astimezone(SHANGHAI)
+    due = lead.contact_due_at.astimezone(SHANGHAI)
+    assert due.date() == nth_working_day_after(received.date(), 4)
+    assert due.time() == dt.time.max
+    assert lead.product.institution == officer_user.officer.institution

@@ -9,13 +9,14 @@ from core.models import PortalSettings
 from leads.models import Lead
 from leads.services import overdue_reminders_send
 from matchmaking.engine import rescore_need
-from tests.factories import FinancingNeedFactory, LeadFactory, LoanProductFactory
+from tests.calendar_cn import nth_working_day_after
+from tests.factories import FinancingNeedFactory, LeadFactory, LoanProductFactory, OfficerFactory
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
-def test_a_new_lead_is_due_at_the_end_of_the_third_working_day(time_machine=None):
+def test_a_new_lead_is_due_at_the_end_of_the_third_working_day():
     product = LoanProductFactory(tags=["mortgage", "first_loan"])
     need = FinancingNeedFactory(status="submitted")
     rescore_need(need.pk)
@@ -23,9 +24,7 @@ def test_a_new_lead_is_due_at_the_end_of_the_third_working_day(time_machine=None
     received = lead.received_at.astimezone(SHANGHAI).date()
     due = lead.contact_due_at.astimezone(SHANGHAI)
     assert due.time() == dt.time.max
-    from core.workdays import add_working_days
-
-    assert due.date() == add_working_days(received, 3)
+    assert due.date() == nth_working_day_after(received, 3)
 
 
 def test_the_office_sets_how_many_working_days(db):
@@ -36,9 +35,7 @@ def test_the_office_sets_how_many_working_days(db):
     need = FinancingNeedFactory(status="submitted")
     rescore_need(need.pk)
     lead = Lead.objects.get(need=need)
-    from core.workdays import add_working_days
-
-    assert lead.contact_due_at.astimezone(SHANGHAI).date() == add_working_days(
+    assert lead.contact_due_at.astimezone(SHANGHAI).date() == nth_working_day_after(
         lead.received_at.astimezone(SHANGHAI).date(), 5
     )
 
@@ -58,12 +55,27 @@ def test_overdue_reminders_go_once_a_day(
     contacted.first_contacted_at = now - dt.timedelta(days=2)
     contacted.save()
 
+    # Admins who must not hear of it: another institution's, and one who left.
+    other_admin = OfficerFactory(role="admin").user
+    departed = OfficerFactory(institution=institution, role="admin", is_active=False).user
+    locked_out = OfficerFactory(institution=institution, role="admin", user__is_active=False).user
+
     first = overdue_reminders_send(now=now)
     second = overdue_reminders_send(now=now)
     assert first == {"admins": 1, "finance_office": 1}
+    assert not Notice.objects.filter(user__in=[other_admin, departed, locked_out]).exists()
     assert second == {"admins": 0, "finance_office": 0}
     admin_notice = Notice.objects.get(user=institution_admin)
     assert admin_notice.title == "2条线索已超过首次联系时限"
+    overdue = Lead.objects.filter(institution=institution, contact_due_at__lt=now).exclude(
+        pk=contacted.pk
+    )
+    lines = sorted(
+        f"{lead.need.enterprise.name} · {lead.need.purpose} · 截止"
+        f"{lead.contact_due_at.astimezone(SHANGHAI):%Y-%m-%d}"
+        for lead in overdue
+    )
+    assert sorted(admin_notice.body.split("\n")) == lines
     assert not Notice.objects.filter(user=officer_user).exists()  # only admins
     digest = Notice.objects.get(user=finance_user)
     assert "逾期2条" in digest.body

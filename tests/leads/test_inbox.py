@@ -5,11 +5,20 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from enterprises.models import Enterprise
 from leads.models import Lead
+from leads.selectors import (
+    lead_counts_for_institution,
+    lead_timeline,
+    matched_needs_for_institution,
+)
+from leads.services import lead_claim, lead_record_contact
+from matchmaking.models import Match
 from tests.factories import (
     EnterpriseFactory,
     FinancingNeedFactory,
     IndustryChainFactory,
+    InstitutionFactory,
     LeadFactory,
     LoanProductFactory,
 )
@@ -141,3 +150,68 @@ def FinancingNeed_bulk(enterprises, count):
         ]
     )
     return list(FinancingNeed.objects.order_by("pk"))
+
+
+def test_the_institution_s_lead_counts(officer_user, institution):
+    now = timezone.now()
+    officer = officer_user.officer
+    LeadFactory(institution=institution)  # new, unassigned, not yet due
+    LeadFactory(institution=institution, contact_due_at=now - dt.timedelta(hours=1))  # overdue
+    LeadFactory(institution=institution, status="claimed", assigned_to=officer)
+    LeadFactory(institution=institution, status="signed", first_contacted_at=now)
+    LeadFactory(institution=institution, status="closed")
+    LeadFactory(status="new")  # another institution's
+    assert lead_counts_for_institution(institution=institution) == {
+        "total": 5,
+        "active": 3,
+        "signed": 1,
+        "overdue": 1,
+        "unassigned_new": 2,
+    }
+
+
+def test_matched_needs_are_the_open_verified_ones_without_an_own_lead(institution):
+    own_a = LoanProductFactory(institution=institution)
+    own_b = LoanProductFactory(institution=institution)
+    foreign = LoanProductFactory(institution=InstitutionFactory())
+    wanted = FinancingNeedFactory(status="submitted", purpose="扩大产能")
+    second = FinancingNeedFactory(status="in_progress", purpose="采购设备")
+    taken = FinancingNeedFactory(status="submitted")
+    withdrawn = FinancingNeedFactory(status="withdrawn")
+    unverified = FinancingNeedFactory(
+        status="submitted",
+        enterprise=EnterpriseFactory(verification_status=Enterprise.VerificationStatus.PENDING),
+    )
+    only_foreign = FinancingNeedFactory(status="submitted")
+    for need, product, score in [
+        (wanted, own_a, "70.00"),
+        (wanted, own_b, "82.50"),
+        (second, own_a, "90.00"),
+        (taken, own_a, "95.00"),
+        (withdrawn, own_a, "95.00"),
+        (unverified, own_a, "95.00"),
+        (only_foreign, foreign, "95.00"),
+        (wanted, foreign, "99.00"),
+    ]:
+        Match.objects.create(need=need, product=product, score=Decimal(score))
+    LeadFactory(need=taken, institution=institution)
+    LeadFactory(need=wanted, institution=foreign.institution)  # one holder already
+    LeadFactory(need=second, institution=foreign.institution, status="closed")  # not active
+    rows = list(matched_needs_for_institution(institution=institution))
+    assert [(r["need_id"], r["need__purpose"], r["best_score"], r["holders"]) for r in rows] == [
+        (second.pk, "采购设备", Decimal("90.00"), 0),
+        (wanted.pk, "扩大产能", Decimal("82.50"), 1),
+    ]
+
+
+def test_the_timeline_lists_each_step_with_its_actor_and_states(officer_user, institution):
+    lead = LeadFactory(institution=institution)
+    lead = lead_claim(lead=lead, officer=officer_user.officer)
+    lead = lead_record_contact(lead=lead, officer=officer_user.officer, note="电话沟通")
+    steps = lead_timeline(lead=lead)
+    assert [(s["actor"], s["from"], s["to"], s["note"], s["is_system"]) for s in steps] == [
+        (officer_user, "新线索", "已认领", "", False),
+        (officer_user, "已认领", "已联系", "电话沟通", False),
+    ]
+    assert steps[0]["at"] <= steps[1]["at"]
+    assert all(s["action"] for s in steps)

@@ -8,25 +8,18 @@ from django.urls import reverse
 
 from accounts.models import Notice, User
 from accounts.tasks import send_notice_email
-from config.celery import app
 from core.models import OutboxMessage
 from enterprises.models import FinancingNeed
 from leads.models import Lead
 from leads.services import new_lead_digests_send
 from matchmaking.engine import recompute_all
-from tests.conftest import csrf_post
+from tests.conftest import csrf_post, run_outbox
 from tests.factories import FinancingNeedFactory, LoanProductFactory, OfficerFactory
 
 pytestmark = pytest.mark.django_db
 
 GOOD = {"tags": ["mortgage", "first_loan"]}
 NEEDS = 3
-
-
-def _run_queued_mail():
-    """Run the mail tasks the change queued in the outbox, here, as a worker would."""
-    for message in OutboxMessage.objects.filter(task_name=send_notice_email.name):
-        app.tasks[message.task_name].apply(args=message.args)
 
 
 @pytest.fixture
@@ -60,7 +53,7 @@ def test_immediate_officers_get_mail_at_once_and_digest_officers_do_not(
     _set_preference(officer_user, User.LeadEmail.IMMEDIATE)
     _set_preference(institution_admin, User.LeadEmail.DAILY)
     recompute_all()
-    _run_queued_mail()
+    run_outbox(send_notice_email.name)
     assert [m.to for m in mail.outbox] == [[officer_user.email]]
     assert f"新到{NEEDS}条线索" in mail.outbox[0].subject
 
@@ -76,7 +69,7 @@ def test_the_daily_digest_goes_once_to_digest_officers(
     OutboxMessage.objects.all().delete()  # the immediate mail is another test's business
     assert new_lead_digests_send() == 1
     assert new_lead_digests_send() == 0  # the job ran twice
-    _run_queued_mail()
+    run_outbox(send_notice_email.name)
     assert [m.to for m in mail.outbox] == [[institution_admin.email]]
     assert f"{NEEDS}条" in mail.outbox[0].subject
 

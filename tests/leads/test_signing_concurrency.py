@@ -4,20 +4,17 @@ import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 from django.utils import timezone
 
 from leads.models import Lead, LoanAgreement
 from leads.services import ServiceError, loan_agreement_sign
-from tests.conftest import service_missing
 from tests.factories import FinancingNeedFactory, LeadFactory, OfficerFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 def test_two_officers_signing_at_once_make_one_agreement():
-    if connection.vendor != "postgresql":
-        service_missing("row locks under concurrency need PostgreSQL (set DATABASE_URL)")
     lead = LeadFactory(need=FinancingNeedFactory(status="in_progress"), status="approved")
     officers = OfficerFactory.create_batch(2, institution=lead.institution)
     barrier = threading.Barrier(2)
@@ -93,8 +90,6 @@ def _sign_action(lead, officer, number):
 
 @pytest.mark.parametrize("attempt", range(3))
 def test_two_institutions_signing_one_need_at_once_have_one_winner(attempt):
-    if connection.vendor != "postgresql":
-        service_missing("row locks under concurrency need PostgreSQL (set DATABASE_URL)")
     need = FinancingNeedFactory(status="in_progress")
     leads = [LeadFactory(need=need, status="approved") for _ in range(2)]
     officers = [OfficerFactory(institution=lead.institution) for lead in leads]
@@ -112,8 +107,6 @@ def test_two_institutions_signing_one_need_at_once_have_one_winner(attempt):
 
 @pytest.mark.parametrize("attempt", range(3))
 def test_withdrawing_while_an_officer_signs_has_one_winner(attempt):
-    if connection.vendor != "postgresql":
-        service_missing("row locks under concurrency need PostgreSQL (set DATABASE_URL)")
     from enterprises.services import financing_need_withdraw
     from tests.factories import EnterpriseMemberFactory
 

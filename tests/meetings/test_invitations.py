@@ -198,16 +198,16 @@ def _path(link):
     return link[len(settings.PORTAL_BASE_URL) :]
 
 
-def test_a_valid_link_answers_without_logging_in(web, invitation):
+def test_a_valid_link_answers_without_logging_in(client, invitation):
     path = _path(services.rsvp_link(invitation))
-    page = web.get(path)
+    page = client.get(path)
     assert page.status_code == 200
     assert invitation.meeting.title in page.content.decode()
-    response = csrf_post(web, path, {"answer": "attend"})
+    response = csrf_post(client, path, {"answer": "attend"})
     assert response.status_code == 200
     invitation.refresh_from_db()
     assert invitation.response == "accepted"
-    assert "_auth_user_id" not in web.session
+    assert "_auth_user_id" not in client.session
 
 
 class _SignedLongAgo(signing.TimestampSigner):
@@ -217,23 +217,23 @@ class _SignedLongAgo(signing.TimestampSigner):
         return signing.b62_encode(int(time.time()) - 31 * 24 * 3600)
 
 
-def test_an_expired_link_says_so_in_chinese_and_offers_login(web, invitation):
+def test_an_expired_link_says_so_in_chinese_and_offers_login(client, invitation):
     token = _SignedLongAgo(salt=services.RSVP_LINK_SALT).sign_object(
         {"i": invitation.pk, "u": invitation.user_id}, compress=True
     )
-    response = web.get(reverse("meetings:answer_by_link", args=[token]))
+    response = client.get(reverse("meetings:answer_by_link", args=[token]))
     assert response.status_code == 410
     html = response.content.decode()
     assert "链接已过期" in html
     assert reverse("accounts:login") in html
     response = csrf_post(
-        web, reverse("meetings:answer_by_link", args=[token]), {"answer": "attend"}
+        client, reverse("meetings:answer_by_link", args=[token]), {"answer": "attend"}
     )
     invitation.refresh_from_db()
     assert invitation.response == "pending"
 
 
-def test_a_tampered_link_is_refused(web, invitation, other_enterprise_member):
+def test_a_tampered_link_is_refused(client, invitation, other_enterprise_member):
     token = _path(services.rsvp_link(invitation)).split("/")[-2]
     # Another invitation's number with the same signature, and a changed signature.
     payload, _, signature = token.rpartition(":")
@@ -246,7 +246,7 @@ def test_a_tampered_link_is_refused(web, invitation, other_enterprise_member):
     )
     for bad in forged:
         response = csrf_post(
-            web, reverse("meetings:answer_by_link", args=[bad]), {"answer": "decline"}
+            client, reverse("meetings:answer_by_link", args=[bad]), {"answer": "decline"}
         )
         assert response.status_code == 404
         assert "链接无效" in response.content.decode()

@@ -234,18 +234,18 @@ def test_the_preferences_page_has_the_meeting_reminder_e_mail_switch(web_as, ent
     assert enterprise_member.meeting_reminder_email is True
 
 
-def test_a_pending_invitee_answers_from_the_link_in_the_reminder(meeting, web):
+def test_a_pending_invitee_answers_from_the_link_in_the_reminder(meeting, client):
     pending = MeetingInvitationFactory(meeting=meeting, response="pending")
     meeting_reminders_queue_due(now=WEEK_MARK)
     send_all(WEEK_MARK)
     (message,) = [m for m in mail.outbox if m.to == [pending.user.email]]
     link = next(word for word in message.body.split() if "/meetings/answer/" in word)
     path = "/" + link.split("://", 1)[1].split("/", 1)[1]
-    response = csrf_post(web, path, {"answer": "decline", "substitute_name": "李会计"})
+    response = csrf_post(client, path, {"answer": "decline", "substitute_name": "李会计"})
     assert response.status_code == 200
     pending.refresh_from_db()
     assert (pending.response, pending.substitute_name) == ("declined", "李会计")
-    assert "_auth_user_id" not in web.session
+    assert "_auth_user_id" not in client.session
 
 
 def test_a_reminder_lists_the_invitees_one_to_one_talks(meeting, officer_user, enterprise):
