@@ -2,7 +2,7 @@
 
 from .accounts import UserFactory
 from .banks import InstitutionFactory, LoanProductFactory, OfficerFactory
-from .core import IndustryChainFactory
+from .core import IndustryChainFactory, IndustryClusterFactory
 from .enterprises import (
     EnterpriseFactory,
     EnterpriseMemberFactory,
@@ -17,6 +17,7 @@ __all__ = [
     "EnterpriseMemberFactory",
     "FinancingNeedFactory",
     "IndustryChainFactory",
+    "IndustryClusterFactory",
     "InstitutionFactory",
     "LeadFactory",
     "LoanAgreementFactory",

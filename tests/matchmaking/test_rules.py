@@ -256,6 +256,7 @@ def test_the_baseline_score_worked_out_by_hand():
         "policy": 0.0,
         "speed": 10 * 20 / 29,
         "response": 15 * 0.5,
+        "recommendation": 0.0,  # not recommended: no bonus
     }
     result = explain_pair(NEED, PRODUCT, WEIGHTS)
     points = {c.code: float(c.points) for c in result.criteria if not c.hard}
@@ -341,11 +342,13 @@ def test_weighted_centipoints_are_whole_hundredths_of_a_point():
         "policy": np.array([1.0, 0.0]),
         "speed": np.array([1.0, 0.0]),
         "response": np.array([1.0, 0.123456]),
+        "recommendation": np.array([1.0, 1.0]),
     }
     got = weighted_centipoints(factors, WEIGHTS)
     assert got.dtype == np.int64
-    # 20 × 0.5 + 20 × 0.25 + 15 × 0.123456 = 16.85184 points → 1685 hundredths
-    assert got.tolist() == [10000, 1685]
+    # 20 × 0.5 + 20 × 0.25 + 15 × 0.123456 = 16.85184 points, plus the 5-point recommendation
+    # bonus = 21.85184 → 2185 hundredths; the first is capped at 100.
+    assert got.tolist() == [10000, 2185]
 
 
 # --- What the enterprise and the officer read, criterion by criterion -----------------------------
@@ -364,9 +367,10 @@ ALL_PASS = [
     ("amount", "金额与产品额度的契合度", ""),
     ("term", "期限与产品期限的契合度", ""),
     ("rate", "可接受利率与产品利率之间的空间", ""),
-    ("policy", "政策契合度（首贷、续贷、重点产业链与项目、部门推荐）", ""),
+    ("policy", "政策契合度（首贷、续贷、重点产业链和重点项目）", ""),
     ("speed", "审批速度（一般10天）", ""),
     ("response", "该机构按时响应的记录", ""),
+    ("recommendation", "部门推荐加分（未获推荐）", ""),
 ]
 ALL_FAIL = [
     ("product_live", "该产品当前未发布。", ""),
@@ -444,10 +448,8 @@ def test_factors_never_go_below_zero_or_above_one():
 
 
 def test_a_renewal_tag_earns_nothing_for_a_new_loan():
-    assert (
-        float(factor_policy(KIND_NEW, False, False, False, TAG_BITS["renewal_no_principal"])) == 0
-    )
-    assert float(factor_policy(KIND_NO_PRINCIPAL, False, False, False, TAG_BITS["first_loan"])) == 0
+    assert float(factor_policy(KIND_NEW, False, False, TAG_BITS["renewal_no_principal"])) == 0
+    assert float(factor_policy(KIND_NO_PRINCIPAL, False, False, TAG_BITS["first_loan"])) == 0
 
 
 def test_hard_rules_carry_no_points_and_soft_factors_always_pass():
@@ -457,4 +459,13 @@ def test_hard_rules_carry_no_points_and_soft_factors_always_pass():
     soft = [c for c in result.criteria if not c.hard]
     assert [(c.points, c.max_points) for c in hard] == [(0.0, 0.0)] * 10
     assert all(c.hard is False and c.passed is True for c in soft)
-    assert len(soft) == 6
+    # Six weighted factors and the recommendation bonus.
+    assert [c.code for c in soft] == [
+        "amount",
+        "term",
+        "rate",
+        "policy",
+        "speed",
+        "response",
+        "recommendation",
+    ]

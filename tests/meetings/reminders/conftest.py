@@ -25,5 +25,5 @@ def meeting(finance_user):
 
 @pytest.fixture
 def invitee(meeting):
-    user = UserFactory(username="wangjl", last_name="王", first_name="经理")
+    user = UserFactory(username="wangjingli", last_name="王", first_name="经理")
     return MeetingInvitationFactory(meeting=meeting, user=user, response="accepted")
