@@ -19,8 +19,8 @@ BOARD_TOKEN_BYTES = 32
 @transaction.atomic
 def board_token_rotate(*, meeting: Meeting, actor: User) -> str:
     """Make the meeting's board link, or replace it (the old link then shows nothing)."""
-    if not (actor.is_authenticated and actor.is_government):
-        raise ServiceError(_("Only government staff manage the hall screen's link."))
+    if not (actor.is_authenticated and actor.is_finance_office):
+        raise ServiceError(_("Only the finance office manages the hall screen's link."))
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     had_token = bool(meeting.board_token)
     meeting.board_token = secrets.token_urlsafe(BOARD_TOKEN_BYTES)

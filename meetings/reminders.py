@@ -269,8 +269,8 @@ def meeting_reminder_offsets_set(*, meeting: Meeting, actor: User, offsets: list
 
     Reminders already claimed stay claimed; a new, earlier time that has already passed sends
     nothing late (only the latest reached time is ever due)."""
-    if not (actor.is_authenticated and actor.is_government):
-        raise ServiceError(_("Only government staff set meeting reminders."))
+    if not (actor.is_authenticated and actor.is_finance_office):
+        raise ServiceError(_("Only the finance office sets meeting reminders."))
     try:
         validate_reminder_offsets(offsets)
     except ValidationError as error:

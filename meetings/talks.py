@@ -182,8 +182,8 @@ def talk_candidates(meeting: Meeting) -> list[Candidate]:
 
 
 def _check_organiser(meeting: Meeting, actor: User) -> None:
-    if not (actor.is_authenticated and actor.is_government):
-        raise ServiceError(_("Only government staff arrange a meeting's talks."))
+    if not (actor.is_authenticated and actor.is_finance_office):
+        raise ServiceError(_("Only the finance office arranges a meeting's talks."))
     if meeting.status == Meeting.Status.CANCELLED:
         raise ServiceError(_("This meeting was cancelled."))
 
@@ -382,8 +382,8 @@ def talk_slot_move(
         obj=slot,
         action="moved",
         actor=actor,
-        from_state=before.isoformat(),
-        to_state=starts_at.isoformat(),
+        from_state=before.isoformat(timespec="minutes"),
+        to_state=starts_at.isoformat(timespec="minutes"),
         thread=meeting,
     )
     return slot

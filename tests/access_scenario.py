@@ -23,6 +23,7 @@ from accounts.services import invitation_create
 from banks.models import LoanProduct, Officer, OfficerInvitation
 from core.models import PortalSettings
 from enterprises.models import EnterpriseInvitation, FinancingNeed
+from enterprises.services import adviser_assign, recommendation_create
 from leads.models import Lead
 from leads.services import (
     agreement_correction_request,
@@ -33,6 +34,16 @@ from leads.services import (
     loan_agreement_sign,
 )
 from matchmaking.models import Match
+from meetings.board import board_token_rotate
+from meetings.models import MeetingKind, MeetingSeries, TalkPlan, TalkSlot
+from meetings.services import (
+    meeting_invite,
+    presented_item_add,
+    rsvp_link,
+    series_create,
+    venue_save,
+)
+from office.services import annual_target_set, league_share_link_create
 
 from .factories import (
     EnterpriseFactory,
@@ -95,9 +106,22 @@ class Scenario:
     correction: object
     open_need: FinancingNeed  # matched to 城东's product, no lead yet
     draft_need: FinancingNeed
+    unserved_need: FinancingNeed  # matched by the engine to no product, no lead: unserved
     enterprise_invitation: EnterpriseInvitation
     officer_invitation: OfficerInvitation
     meeting: object
+    series: object
+    main_venue: object
+    side_venue: object
+    member_invitation: object  # the enterprise member's invitation to the meeting
+    holder_invitation: object  # the holder officer's
+    colleague_invitation: object  # a plain colleague's, the one the office withdraws
+    answer_token: str  # the signed link the member answers the invitation with
+    presented_item: object  # the need, presented at the meeting
+    talk_slot: object  # 城东 and the enterprise, at the main venue
+    share_link: object  # a league-table link the finance office shared
+    recommendation: object  # the bureau recommends the enterprise
+    adviser: object  # the holder officer advises the enterprise
     secrets: dict[str, str] = field(default_factory=dict)
 
     def user(self, persona: str) -> User | None:
@@ -210,6 +234,14 @@ def build_scenario() -> Scenario:
         enterprise=enterprise, status=FinancingNeed.Status.DRAFT, purpose="补充流动资金"
     )
 
+    unserved_need = FinancingNeedFactory(
+        enterprise=enterprise,
+        status=FinancingNeed.Status.SUBMITTED,
+        purpose="研发中心装修",
+        submitted_at=ago,
+        matched_at=ago,
+        created_by=ent_admin,
+    )
     enterprise_invitation = invitation_create(
         model=EnterpriseInvitation,
         invited_by=ent_admin,
@@ -223,7 +255,66 @@ def build_scenario() -> Scenario:
         institution=holder_institution,
         role="officer",
     )
-    meeting = MeetingFactory(title="第四季度政银企对接会")
+    starts = timezone.localtime().replace(hour=9, minute=0, second=0, microsecond=0)
+    starts += dt.timedelta(days=10)
+    meeting = MeetingFactory(
+        title="第四季度政银企对接会",
+        organizer=finance,
+        starts_at=starts,
+        ends_at=starts + dt.timedelta(hours=3),
+    )
+    series = series_create(
+        actor=finance,
+        title="月度银企沙龙",
+        kind=MeetingKind.MATCHMAKING,
+        rule=MeetingSeries.Rule.MONTHLY,
+        first_date=timezone.localdate() + dt.timedelta(days=30),
+        start_time=dt.time(9, 30),
+        duration_minutes=90,
+        generate_until=timezone.localdate() + dt.timedelta(days=70),
+        location="区行政中心",
+    )
+    main_venue = venue_save(meeting=meeting, actor=finance, name="主会场", is_main=True)
+    side_venue = venue_save(meeting=meeting, actor=finance, name="第二分会场")
+    invited = meeting_invite(
+        meeting=meeting,
+        actor=finance,
+        institutions=[holder_institution],
+        enterprises=[enterprise],
+    )
+    by_user = {i.user_id: i for i in invited}
+    presented_item = presented_item_add(meeting=meeting, actor=finance, need=need)
+    TalkPlan.objects.create(
+        meeting=meeting,
+        starts_at=meeting.starts_at,
+        ends_at=meeting.ends_at,
+        slot_minutes=15,
+        institution_capacity=3,
+        enterprise_capacity=3,
+        updated_by=finance,
+    )
+    talk_slot = TalkSlot.objects.create(
+        meeting=meeting,
+        sub_venue=main_venue,
+        institution=holder_institution,
+        enterprise=enterprise,
+        need=need,
+        starts_at=meeting.starts_at,
+        ends_at=meeting.starts_at + dt.timedelta(minutes=15),
+        created_by=finance,
+    )
+    board_token_rotate(meeting=meeting, actor=finance)
+    meeting.refresh_from_db()
+    share_link = league_share_link_create(actor=finance, days=7)
+    annual_target_set(
+        actor=finance, year=timezone.localdate().year, institution=None, amount=Decimal("5e8")
+    )
+    recommendation = recommendation_create(
+        actor=bureau, enterprise=enterprise, reason="区重点培育的专精特新企业"
+    )
+    adviser = adviser_assign(
+        actor=finance, enterprise=enterprise, user=holder.user, since=timezone.localdate()
+    )
 
     users = {
         "anon": None,
@@ -261,9 +352,22 @@ def build_scenario() -> Scenario:
         correction=correction,
         open_need=open_need,
         draft_need=draft_need,
+        unserved_need=unserved_need,
         enterprise_invitation=enterprise_invitation,
         officer_invitation=officer_invitation,
         meeting=meeting,
+        series=series,
+        main_venue=main_venue,
+        side_venue=side_venue,
+        member_invitation=by_user[member.pk],
+        holder_invitation=by_user[holder.user_id],
+        colleague_invitation=by_user[colleague.pk],
+        answer_token=rsvp_link(by_user[member.pk]).rstrip("/").rsplit("/", 1)[-1],
+        presented_item=presented_item,
+        talk_slot=talk_slot,
+        share_link=share_link,
+        recommendation=recommendation,
+        adviser=adviser,
         secrets={
             "the enterprise's name": ENTERPRISE_NAME,
             "its credit code": enterprise.credit_code,

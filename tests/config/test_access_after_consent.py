@@ -3,9 +3,9 @@
 After the enterprise revokes an institution's access to a need, narrows the need's visibility to
 other institutions, or withdraws the need, that institution's officers find nothing of the
 enterprise on any page they can open: every page of the access table they get (inbox, lead
-pages, matched needs, products, notices, catalogue...), the inbox under every status filter
-(closed leads included) and the lead's own page. There is no export yet; one added later belongs
-on the list of pages below.
+pages, matched needs, products, notices, catalogue, the meeting the need is presented at and its
+hall screen...), the inbox under every status filter (closed leads included) and the lead's own
+page. The exports (dashboard, office lists, meeting report) are the government's only.
 
 The rival bank, still allowed, keeps seeing the need: that shows the check can see a name.
 """
@@ -29,6 +29,7 @@ from leads.models import Lead
 from leads.services import lead_claim, lead_record_contact, lead_take
 from matchmaking.engine import rescore_need
 from matchmaking.models import Match
+from meetings.services import presented_item_add
 from tests import access_scenario
 from tests.config.test_access_table import TABLE, browser, table_keys, url_for
 from tests.factories import (
@@ -63,6 +64,8 @@ def _consenting_enterprise(s):
         Match.objects.create(need=need, product=product, score=Decimal("77.00"))
     lead = LeadFactory(need=need, institution=s.holder_institution, product=s.product)
     rival_lead = LeadFactory(need=need, institution=s.rival_institution, product=s.rival_product)
+    # Presented at the meeting 城东 is invited to: its invitees see the need on the meeting's page.
+    presented_item_add(meeting=s.meeting, actor=s.user("finance"), need=need)
     secrets = {
         "name": NAME,
         "credit code": enterprise.credit_code,
@@ -149,8 +152,11 @@ def test_the_bank_that_lost_access_sees_nothing_of_the_enterprise(change, worked
         lead = lead_record_contact(lead=lead, officer=holder, note="已电话联系")
     clients = {p: browser(s.user(p)) for p in ("holder", "holder_admin", "rival")}
     inbox = reverse("banks:lead_list")
-    # Before: the holder's inbox names the enterprise (the check below can see it).
+    # Before: the holder's inbox and the meeting's presented list name the enterprise (the
+    # check below can see it).
     assert NAME in clients["holder"].get(inbox).content.decode()
+    meeting_page = reverse("meetings:detail", args=[s.meeting.pk])
+    assert NAME in clients["holder"].get(meeting_page).content.decode()
 
     CONSENT_CHANGES[change](s, admin, need, lead)
     # At once, before the engine has looked at the need again: the inbox, its filters, the lead.
@@ -165,6 +171,7 @@ def test_the_bank_that_lost_access_sees_nothing_of_the_enterprise(change, worked
         assert not found, f"After the {change}, as {persona}:\n" + "\n".join(found)
         response = clients[persona].get(reverse("banks:lead_detail", args=[lead.pk]))
         assert response.status_code == 404
+    assert reverse("meetings:detail", args=[s.meeting.pk]) in _pages_of("holder", s, lead)
     if change != "withdraw":
         # The rival keeps its access: its lead still names the enterprise.
         page = clients["rival"].get(reverse("banks:lead_detail", args=[rival_lead.pk]))

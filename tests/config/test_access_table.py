@@ -30,6 +30,7 @@ The admin is covered by a simpler rule: only staff get in.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import re
 from urllib.parse import urlparse
 
@@ -98,17 +99,17 @@ enterprises:need_create             POST    >login                200           
 enterprises:need_edit               GET     >login                200                   200                   404                   403                   403                   403                   403                   403                    403
 enterprises:need_edit               POST    >login                200                   200                   404                   403                   403                   403                   403                   403                    403
 enterprises:need_submit             GET     >login                405                   405                   405                   403                   403                   403                   403                   403                    403
-enterprises:need_submit             POST    >login                >need_detail*         >need_detail*         404                   403                   403                   403                   403                   403                    403
+enterprises:need_submit             POST    >login                >enterprises:need_detail*         >enterprises:need_detail*         404                   403                   403                   403                   403                   403                    403
 enterprises:need_withdraw           GET     >login                405                   405                   405                   403                   403                   403                   403                   403                    403
-enterprises:need_withdraw           POST    >login                >need_detail*         >need_detail*         404                   403                   403                   403                   403                   403                    403
+enterprises:need_withdraw           POST    >login                >enterprises:need_detail*         >enterprises:need_detail*         404                   403                   403                   403                   403                   403                    403
 enterprises:need_revoke_access      GET     >login                405                   405                   405                   403                   403                   403                   403                   403                    403
-enterprises:need_revoke_access      POST    >login                >need_detail*         >need_detail*         404                   403                   403                   403                   403                   403                    403
+enterprises:need_revoke_access      POST    >login                >enterprises:need_detail*         >enterprises:need_detail*         404                   403                   403                   403                   403                   403                    403
 enterprises:need_detail             GET     >login                200                   200                   404                   403                   403                   403                   403                   403                    403
 enterprises:need_detail             POST    >login                200                   200                   404                   403                   403                   403                   403                   403                    403
 enterprises:need_detail[signed]     GET     >login                200                   200                   404                   403                   403                   403                   403                   403                    403
 enterprises:need_detail[signed]     POST    >login                200                   200                   404                   403                   403                   403                   403                   403                    403
 enterprises:need_after_declines     GET     >login                405                   405                   405                   403                   403                   403                   403                   403                    403
-enterprises:need_after_declines     POST    >login                >need_detail          >need_detail          404                   403                   403                   403                   403                   403                    403
+enterprises:need_after_declines     POST    >login                >enterprises:need_detail          >enterprises:need_detail          404                   403                   403                   403                   403                   403                    403
 enterprises:need_matches            GET     >login                200                   200                   404                   403                   403                   403                   403                   403                    403
 enterprises:need_matches            POST    >login                200                   200                   404                   403                   403                   403                   403                   403                    403
 enterprises:need_reply              GET     >login                405                   405                   405                   403                   403                   403                   403                   403                    403
@@ -126,13 +127,13 @@ banks:lead_detail[rival_lead]       POST    >login                403           
 banks:lead_detail[signed]           GET     >login                403                   403                   403                   200                   200                   404                   404                   403                    403
 banks:lead_detail[signed]           POST    >login                403                   403                   403                   200                   200                   404                   404                   403                    403
 banks:lead_claim                    GET     >login                403                   403                   403                   405                   405                   405                   405                   403                    403
-banks:lead_claim                    POST    >login                403                   403                   403                   >lead_detail          >lead_detail          404                   404                   403                    403
+banks:lead_claim                    POST    >login                403                   403                   403                   >banks:lead_detail          >banks:lead_detail          404                   404                   403                    403
 banks:lead_claim[rival_lead]        GET     >login                403                   403                   403                   405                   405                   405                   405                   403                    403
-banks:lead_claim[rival_lead]        POST    >login                403                   403                   403                   404                   404                   >lead_detail*         404                   403                    403
+banks:lead_claim[rival_lead]        POST    >login                403                   403                   403                   404                   404                   >banks:lead_detail*         404                   403                    403
 banks:lead_assign                   GET     >login                403                   403                   403                   405                   405                   405                   405                   403                    403
-banks:lead_assign                   POST    >login                403                   403                   403                   >lead_detail*         >lead_detail*         404                   404                   403                    403
+banks:lead_assign                   POST    >login                403                   403                   403                   >banks:lead_detail*         >banks:lead_detail*         404                   404                   403                    403
 banks:lead_decline                  GET     >login                403                   403                   403                   405                   405                   405                   405                   403                    403
-banks:lead_decline                  POST    >login                403                   403                   403                   >lead_list*           >lead_list*           404                   404                   403                    403
+banks:lead_decline                  POST    >login                403                   403                   403                   >banks:lead_list*           >banks:lead_list*           404                   404                   403                    403
 banks:lead_sign                     GET     >login                403                   403                   403                   405                   405                   405                   405                   403                    403
 banks:lead_sign                     POST    >login                403                   403                   403                   400                   400                   404                   404                   403                    403
 banks:agreement_correction_request  GET     >login                403                   403                   403                   405                   405                   405                   405                   403                    403
@@ -142,9 +143,9 @@ banks:lead_step                     POST    >login                403           
 banks:lead_step[approve]            GET     >login                403                   403                   403                   405                   405                   405                   405                   403                    403
 banks:lead_step[approve]            POST    >login                403                   403                   403                   400                   400                   404                   404                   403                    403
 banks:lead_step[request_info]       GET     >login                403                   403                   403                   405                   405                   405                   405                   403                    403
-banks:lead_step[request_info]       POST    >login                403                   403                   403                   >lead_detail*         >lead_detail*         404                   404                   403                    403
+banks:lead_step[request_info]       POST    >login                403                   403                   403                   >banks:lead_detail*         >banks:lead_detail*         404                   404                   403                    403
 banks:lead_step[review]             GET     >login                403                   403                   403                   405                   405                   405                   405                   403                    403
-banks:lead_step[review]             POST    >login                403                   403                   403                   >lead_detail*         >lead_detail*         404                   404                   403                    403
+banks:lead_step[review]             POST    >login                403                   403                   403                   >banks:lead_detail*         >banks:lead_detail*         404                   404                   403                    403
 banks:lead_step[rival_lead]         GET     >login                403                   403                   403                   405                   405                   405                   405                   403                    403
 banks:lead_step[rival_lead]         POST    >login                403                   403                   403                   404                   404                   400                   404                   403                    403
 banks:lead_step[unknown]            GET     >login                403                   403                   403                   405                   405                   405                   405                   403                    403
@@ -152,7 +153,7 @@ banks:lead_step[unknown]            POST    >login                403           
 banks:matched_needs                 GET     >login                403                   403                   403                   200                   200                   200                   200                   403                    403
 banks:matched_needs                 POST    >login                403                   403                   403                   200                   200                   200                   200                   403                    403
 banks:need_take                     GET     >login                403                   403                   403                   405                   405                   405                   405                   403                    403
-banks:need_take                     POST    >login                403                   403                   403                   >lead_detail*         >lead_detail*         >matched_needs        >matched_needs        403                    403
+banks:need_take                     POST    >login                403                   403                   403                   >banks:lead_detail*         >banks:lead_detail*         >matched_needs        >matched_needs        403                    403
 banks:product_list                  GET     >login                403                   403                   403                   200                   200                   200                   200                   403                    403
 banks:product_list                  POST    >login                403                   403                   403                   200                   200                   200                   200                   403                    403
 banks:product_create                GET     >login                403                   403                   403                   200                   200                   200                   200                   403                    403
@@ -175,18 +176,18 @@ catalogue                           GET     200                   200           
 catalogue                           POST    200                   200                   200                   200                   200                   200                   200                   200                   200                    200
 office:office_home                  GET     >login                403                   403                   403                   403                   403                   403                   403                   200                    200
 office:office_home                  POST    >login                403                   403                   403                   403                   403                   403                   403                   200                    200
-office:verification_queue           GET     >login                403                   403                   403                   403                   403                   403                   403                   200                    200
-office:verification_queue           POST    >login                403                   403                   403                   403                   403                   403                   403                   200                    200
+office:verification_queue           GET     >login                403                   403                   403                   403                   403                   403                   403                   403                   200
+office:verification_queue           POST    >login                403                   403                   403                   403                   403                   403                   403                   403                   200
 office:verification_detail          GET     >login                403                   403                   403                   403                   403                   403                   403                   200                    200
 office:verification_detail          POST    >login                403                   403                   403                   403                   403                   403                   403                   200                    >verification_queue
 office:project_key_flag             GET     >login                403                   403                   403                   403                   403                   403                   403                   405                    405
 office:project_key_flag             POST    >login                403                   403                   403                   403                   403                   403                   403                   >verification_detail*  >verification_detail*
 office:scoring_policy               GET     >login                403                   403                   403                   403                   403                   403                   403                   403                    200
 office:scoring_policy               POST    >login                403                   403                   403                   403                   403                   403                   403                   403                    200
-office:product_review_queue         GET     >login                403                   403                   403                   403                   403                   403                   403                   200                    200
-office:product_review_queue         POST    >login                403                   403                   403                   403                   403                   403                   403                   200                    200
-office:product_review               GET     >login                403                   403                   403                   403                   403                   403                   403                   200                    200
-office:product_review               POST    >login                403                   403                   403                   403                   403                   403                   403                   200                    >product_review_queue*
+office:product_review_queue         GET     >login                403                   403                   403                   403                   403                   403                   403                   403                   200
+office:product_review_queue         POST    >login                403                   403                   403                   403                   403                   403                   403                   403                   200
+office:product_review               GET     >login                403                   403                   403                   403                   403                   403                   403                   403                   200
+office:product_review               POST    >login                403                   403                   403                   403                   403                   403                   403                   403                   >product_review_queue*
 office:audit_log                    GET     >login                403                   403                   403                   403                   403                   403                   403                   200                    200
 office:audit_log                    POST    >login                403                   403                   403                   403                   403                   403                   403                   200                    200
 office:agreement_corrections        GET     >login                403                   403                   403                   403                   403                   403                   403                   403                    200
@@ -197,6 +198,122 @@ set_language                        GET     >home                 >home         
 set_language                        POST    >home                 >home                 >home                 >home                 >home                 >home                 >home                 >home                 >home                  >home
 favicon                             GET     >/static/favicon.ico  >/static/favicon.ico  >/static/favicon.ico  >/static/favicon.ico  >/static/favicon.ico  >/static/favicon.ico  >/static/favicon.ico  >/static/favicon.ico  >/static/favicon.ico   >/static/favicon.ico
 favicon                             POST    >/static/favicon.ico  >/static/favicon.ico  >/static/favicon.ico  >/static/favicon.ico  >/static/favicon.ico  >/static/favicon.ico  >/static/favicon.ico  >/static/favicon.ico  >/static/favicon.ico   >/static/favicon.ico
+accounts:accessibility              GET     200                   200                   200                   200                   200                   200                   200                   200                   200                   200
+accounts:accessibility              POST    200                   200                   200                   200                   200                   200                   200                   200                   200                   200
+enterprises:advised_list            GET     >login                403                   403                   403                   200                   200                   200                   200                   200                   200
+enterprises:advised_list            POST    >login                403                   403                   403                   200                   200                   200                   200                   200                   200
+enterprises:advised_detail          GET     >login                403                   403                   403                   200                   404                   404                   404                   404                   404
+enterprises:advised_detail          POST    >login                403                   403                   403                   200                   404                   404                   404                   404                   404
+banks:disbursement_record           GET     >login                403                   403                   403                   405                   405                   405                   405                   403                   403
+banks:disbursement_record           POST    >login                403                   403                   403                   >banks:lead_detail*   >banks:lead_detail*   404                   404                   403                   403
+banks:sign_venues                   GET     >login                403                   403                   403                   200                   200                   200                   200                   403                   403
+banks:sign_venues                   POST    >login                403                   403                   403                   200                   200                   200                   200                   403                   403
+office:dashboard                    GET     >login                403                   403                   403                   403                   403                   403                   403                   200                   200
+office:dashboard                    POST    >login                403                   403                   403                   403                   403                   403                   403                   200                   200
+office:funnel                       GET     >login                403                   403                   403                   403                   403                   403                   403                   200                   200
+office:funnel                       POST    >login                403                   403                   403                   403                   403                   403                   403                   200                   200
+office:annual_targets               GET     >login                403                   403                   403                   403                   403                   403                   403                   200                   200
+office:annual_targets               POST    >login                403                   403                   403                   403                   403                   403                   403                   200                   >annual_targets*
+office:monthly_report               GET     >login                403                   403                   403                   403                   403                   403                   403                   200                   200
+office:monthly_report               POST    >login                403                   403                   403                   403                   403                   403                   403                   200                   200
+office:meeting_report               GET     >login                403                   403                   403                   403                   403                   403                   403                   200                   200
+office:meeting_report               POST    >login                403                   403                   403                   403                   403                   403                   403                   200                   200
+office:meeting_report_export        GET     >login                403                   403                   403                   403                   403                   403                   403                   200                   200
+office:meeting_report_export        POST    >login                403                   403                   403                   403                   403                   403                   403                   200                   200
+office:meeting_board_link           GET     >login                403                   403                   403                   403                   403                   403                   403                   200                   200
+office:meeting_board_link           POST    >login                403                   403                   403                   403                   403                   403                   403                   200                   200
+office:meeting_board_rotate         GET     >login                403                   403                   403                   403                   403                   403                   403                   405                   405
+office:meeting_board_rotate         POST    >login                403                   403                   403                   403                   403                   403                   403                   >meeting_board_link   >meeting_board_link*
+office:meeting_board_screen         GET     200                   200                   200                   200                   200                   200                   200                   200                   200                   200
+office:meeting_board_screen         POST    200                   200                   200                   200                   200                   200                   200                   200                   200                   200
+office:meeting_board_live           GET     200                   200                   200                   200                   200                   200                   200                   200                   200                   200
+office:meeting_board_live           POST    200                   200                   200                   200                   200                   200                   200                   200                   200                   200
+office:meeting_follow_up            GET     >login                403                   403                   403                   403                   403                   403                   403                   200                   200
+office:meeting_follow_up            POST    >login                403                   403                   403                   403                   403                   403                   403                   200                   200
+office:meeting_talks                GET     >login                403                   403                   403                   403                   403                   403                   403                   200                   200
+office:meeting_talks                POST    >login                403                   403                   403                   403                   403                   403                   403                   400                   >meeting_talks*
+office:meeting_talk_add             GET     >login                403                   403                   403                   403                   403                   403                   403                   405                   405
+office:meeting_talk_add             POST    >login                403                   403                   403                   403                   403                   403                   403                   400                   400
+office:meeting_talk_move            GET     >login                403                   403                   403                   403                   403                   403                   403                   405                   405
+office:meeting_talk_move            POST    >login                403                   403                   403                   403                   403                   403                   403                   >meeting_talks        >meeting_talks*
+office:meeting_talk_remove          GET     >login                403                   403                   403                   403                   403                   403                   403                   405                   405
+office:meeting_talk_remove          POST    >login                403                   403                   403                   403                   403                   403                   403                   >meeting_talks        >meeting_talks*
+office:unserved_needs               GET     >login                403                   403                   403                   403                   403                   403                   403                   200                   200
+office:unserved_needs               POST    >login                403                   403                   403                   403                   403                   403                   403                   200                   200
+office:unserved_push                GET     >login                403                   403                   403                   403                   403                   403                   403                   403                   200
+office:unserved_push                POST    >login                403                   403                   403                   403                   403                   403                   403                   403                   >unserved_needs*
+office:league_table                 GET     >login                403                   403                   403                   403                   403                   403                   403                   200                   200
+office:league_table                 POST    >login                403                   403                   403                   403                   403                   403                   403                   200                   200
+office:share_link_create            GET     >login                403                   403                   403                   403                   403                   403                   403                   403                   405
+office:share_link_create            POST    >login                403                   403                   403                   403                   403                   403                   403                   403                   >league_table*
+office:share_link_revoke            GET     >login                403                   403                   403                   403                   403                   403                   403                   403                   405
+office:share_link_revoke            POST    >login                403                   403                   403                   403                   403                   403                   403                   403                   >league_table*
+office:league_shared                GET     200                   200                   200                   200                   200                   200                   200                   200                   200                   200
+office:league_shared                POST    200                   200                   200                   200                   200                   200                   200                   200                   200                   200
+office:recommendations              GET     >login                403                   403                   403                   403                   403                   403                   403                   200                   200
+office:recommendations              POST    >login                403                   403                   403                   403                   403                   403                   403                   >recommendations*     >recommendations
+office:recommendation_withdraw      GET     >login                403                   403                   403                   403                   403                   403                   403                   405                   405
+office:recommendation_withdraw      POST    >login                403                   403                   403                   403                   403                   403                   403                   >recommendations*     >recommendations
+office:advisers                     GET     >login                403                   403                   403                   403                   403                   403                   403                   200                   200
+office:advisers                     POST    >login                403                   403                   403                   403                   403                   403                   403                   >advisers             >advisers*
+office:adviser_end                  GET     >login                403                   403                   403                   403                   403                   403                   403                   403                   405
+office:adviser_end                  POST    >login                403                   403                   403                   403                   403                   403                   403                   403                   >advisers*
+office:enterprise_list              GET     >login                403                   403                   403                   403                   403                   403                   403                   200                   200
+office:enterprise_list              POST    >login                403                   403                   403                   403                   403                   403                   403                   200                   200
+office:need_list                    GET     >login                403                   403                   403                   403                   403                   403                   403                   200                   200
+office:need_list                    POST    >login                403                   403                   403                   403                   403                   403                   403                   200                   200
+office:need_detail                  GET     >login                403                   403                   403                   403                   403                   403                   403                   200                   200
+office:need_detail                  POST    >login                403                   403                   403                   403                   403                   403                   403                   200                   200
+office:lead_list                    GET     >login                403                   403                   403                   403                   403                   403                   403                   200                   200
+office:lead_list                    POST    >login                403                   403                   403                   403                   403                   403                   403                   200                   200
+office:lead_detail                  GET     >login                403                   403                   403                   403                   403                   403                   403                   200                   200
+office:lead_detail                  POST    >login                403                   403                   403                   403                   403                   403                   403                   200                   200
+office:agreement_list               GET     >login                403                   403                   403                   403                   403                   403                   403                   200                   200
+office:agreement_list               POST    >login                403                   403                   403                   403                   403                   403                   403                   200                   200
+office:meeting_list                 GET     >login                403                   403                   403                   403                   403                   403                   403                   200                   200
+office:meeting_list                 POST    >login                403                   403                   403                   403                   403                   403                   403                   200                   200
+office:meeting_create               GET     >login                403                   403                   403                   403                   403                   403                   403                   403                   200
+office:meeting_create               POST    >login                403                   403                   403                   403                   403                   403                   403                   403                   200
+office:series_create                GET     >login                403                   403                   403                   403                   403                   403                   403                   403                   200
+office:series_create                POST    >login                403                   403                   403                   403                   403                   403                   403                   403                   200
+office:series_detail                GET     >login                403                   403                   403                   403                   403                   403                   403                   200                   200
+office:series_detail                POST    >login                403                   403                   403                   403                   403                   403                   403                   200                   200
+office:meeting_detail               GET     >login                403                   403                   403                   403                   403                   403                   403                   200                   200
+office:meeting_detail               POST    >login                403                   403                   403                   403                   403                   403                   403                   200                   200
+office:meeting_edit                 GET     >login                403                   403                   403                   403                   403                   403                   403                   403                   200
+office:meeting_edit                 POST    >login                403                   403                   403                   403                   403                   403                   403                   403                   >meeting_detail*
+office:meeting_cancel               GET     >login                403                   403                   403                   403                   403                   403                   403                   403                   405
+office:meeting_cancel               POST    >login                403                   403                   403                   403                   403                   403                   403                   403                   >meeting_detail*
+office:meeting_invite               GET     >login                403                   403                   403                   403                   403                   403                   403                   403                   200
+office:meeting_invite               POST    >login                403                   403                   403                   403                   403                   403                   403                   403                   >meeting_detail*
+office:invitation_withdraw          GET     >login                403                   403                   403                   403                   403                   403                   403                   403                   405
+office:invitation_withdraw          POST    >login                403                   403                   403                   403                   403                   403                   403                   403                   >meeting_detail*
+office:venue_create                 GET     >login                403                   403                   403                   403                   403                   403                   403                   403                   200
+office:venue_create                 POST    >login                403                   403                   403                   403                   403                   403                   403                   403                   >meeting_detail*
+office:venue_edit                   GET     >login                403                   403                   403                   403                   403                   403                   403                   403                   200
+office:venue_edit                   POST    >login                403                   403                   403                   403                   403                   403                   403                   403                   >meeting_detail*
+office:venue_delete                 GET     >login                403                   403                   403                   403                   403                   403                   403                   403                   405
+office:venue_delete                 POST    >login                403                   403                   403                   403                   403                   403                   403                   403                   >meeting_detail*
+office:presented_add                GET     >login                403                   403                   403                   403                   403                   403                   403                   403                   405
+office:presented_add                POST    >login                403                   403                   403                   403                   403                   403                   403                   403                   >meeting_detail*
+office:presented_remove             GET     >login                403                   403                   403                   403                   403                   403                   403                   403                   405
+office:presented_remove             POST    >login                403                   403                   403                   403                   403                   403                   403                   403                   >meeting_detail*
+office:meeting_reminders            GET     >login                403                   403                   403                   403                   403                   403                   403                   200                   200
+office:meeting_reminders            POST    >login                403                   403                   403                   403                   403                   403                   403                   200                   >meeting_reminders*
+office:meeting_checkin              GET     >login                403                   403                   403                   403                   403                   403                   403                   200                   200
+office:meeting_checkin              POST    >login                403                   403                   403                   403                   403                   403                   403                   200                   200
+meetings:my_meetings                GET     >login                200                   200                   200                   200                   200                   200                   200                   200                   200
+meetings:my_meetings                POST    >login                200                   200                   200                   200                   200                   200                   200                   200                   200
+meetings:detail                     GET     >login                200                   200                   404                   200                   200                   404                   404                   404                   404
+meetings:detail                     POST    >login                >detail*              >detail*              404                   >detail*              >detail*              404                   404                   404                   404
+meetings:talk_interest              GET     >login                405                   405                   405                   405                   405                   405                   405                   405                   405
+meetings:talk_interest              POST    >login                >detail               >detail               404                   >detail*              >detail*              404                   404                   404                   404
+meetings:answer_by_link             GET     200                   200                   200                   200                   200                   200                   200                   200                   200                   200
+meetings:answer_by_link             POST    200*                  200*                  200*                  200*                  200*                  200*                  200*                  200*                  200*                  200*
+meetings:invitation_portal          GET     >login                200                   404                   404                   404                   404                   404                   404                   404                   404
+meetings:invitation_portal          POST    >login                200                   404                   404                   404                   404                   404                   404                   404                   404
+meetings:invitation_portal[holder]  GET     >login                404                   404                   404                   200                   404                   404                   404                   404                   404
+meetings:invitation_portal[holder]  POST    >login                404                   404                   404                   200                   404                   404                   404                   404                   404
 """
 # fmt: on
 
@@ -213,6 +330,10 @@ RIVAL_SECRETS = (
 )
 # Pages that show the enterprise's name to whoever holds the link's token (an invitee).
 TOKEN_PAGES = {("enterprises:invitation_accept", "anon")}
+# Pages that publish a figure which, in this one-agreement district, equals a secret: the shared
+# league table shows each institution's signed total, and 城东's only agreement makes its total
+# the agreement's amount. The enterprise itself (name, purpose, contract) still must not show.
+AGGREGATES = {"office:league_shared": {"the agreement's amount"}}
 # The consent log records each officer's read of a need: a read, whatever the method.
 READ_LOG = {"enterprises.NeedAccessLog"}
 SKIPPED_NAMESPACES = ("admin",)
@@ -227,6 +348,9 @@ def _kw(**values):
     def resolve_values(s: Scenario):
         out = {}
         for key, path in values.items():
+            if callable(path):
+                out[key] = path(s)
+                continue
             if not isinstance(path, str) or "." not in path:
                 out[key] = path
                 continue
@@ -283,7 +407,49 @@ URL_KWARGS = {
     "office:project_key_flag": _kw(pk="project.pk"),
     "office:product_review": _kw(pk="submitted_product.pk"),
     "office:agreement_correction_decide": _kw(pk="correction.pk"),
+    "enterprises:advised_detail": _kw(pk="enterprise.pk"),
+    "banks:disbursement_record": _kw(pk="signed_lead.pk"),
+    "office:meeting_report": _kw(pk="meeting.pk"),
+    "office:meeting_report_export": _kw(pk="meeting.pk"),
+    "office:meeting_board_link": _kw(pk="meeting.pk"),
+    "office:meeting_board_rotate": _kw(pk="meeting.pk"),
+    "office:meeting_board_screen": _kw(token="meeting.board_token"),
+    "office:meeting_board_live": _kw(token="meeting.board_token"),
+    "office:meeting_follow_up": _kw(pk="meeting.pk"),
+    "office:meeting_talks": _kw(pk="meeting.pk"),
+    "office:meeting_talk_add": _kw(pk="meeting.pk"),
+    "office:meeting_talk_move": _kw(pk="meeting.pk", slot_pk="talk_slot.pk"),
+    "office:meeting_talk_remove": _kw(pk="meeting.pk", slot_pk="talk_slot.pk"),
+    "office:unserved_push": _kw(pk="unserved_need.pk"),
+    "office:share_link_revoke": _kw(pk="share_link.pk"),
+    "office:league_shared": _kw(token="share_link.token"),
+    "office:recommendation_withdraw": _kw(pk="recommendation.pk"),
+    "office:adviser_end": _kw(pk="adviser.pk"),
+    "office:need_detail": _kw(pk="need.pk"),
+    "office:lead_detail": _kw(pk="lead.pk"),
+    "office:series_detail": _kw(pk="series.pk"),
+    "office:meeting_detail": _kw(pk="meeting.pk"),
+    "office:meeting_edit": _kw(pk="meeting.pk"),
+    "office:meeting_cancel": _kw(pk="meeting.pk"),
+    "office:meeting_invite": _kw(pk="meeting.pk"),
+    "office:invitation_withdraw": _kw(pk="meeting.pk", invitation_pk="colleague_invitation.pk"),
+    "office:venue_create": _kw(pk="meeting.pk"),
+    "office:venue_edit": _kw(pk="meeting.pk", venue_pk="side_venue.pk"),
+    "office:venue_delete": _kw(pk="meeting.pk", venue_pk="side_venue.pk"),
+    "office:presented_add": _kw(pk="meeting.pk"),
+    "office:presented_remove": _kw(pk="meeting.pk", item_pk="presented_item.pk"),
+    "office:meeting_reminders": _kw(pk="meeting.pk"),
+    "office:meeting_checkin": _kw(pk="meeting.pk"),
+    "meetings:detail": _kw(pk="meeting.pk"),
+    "meetings:talk_interest": _kw(pk="meeting.pk", enterprise_id="enterprise.pk"),
+    "meetings:answer_by_link": _kw(token=lambda s: s.answer_token),
+    "meetings:invitation_portal": _kw(pk="member_invitation.pk"),
+    "meetings:invitation_portal[holder]": _kw(pk="holder_invitation.pk"),
 }
+
+
+def _local(when):
+    return timezone.localtime(when).strftime("%Y-%m-%dT%H:%M")
 
 
 def _today(s):
@@ -317,6 +483,47 @@ POST_DATA = {
     "office:project_key_flag": {"is_key": "1"},
     "office:product_review": {"decision": "publish", "note": ""},
     "office:agreement_correction_decide": {"decision": "approve", "note": "同意作废"},
+    "banks:disbursement_record": lambda s: {"amount": "100", "disbursed_on": _today(s)},
+    "office:annual_targets": lambda s: {"year": timezone.localdate().year, "amount": "60000"},
+    "office:meeting_edit": lambda s: {
+        "title": "第四季度政银企对接会（改期）",
+        "kind": "matchmaking",
+        "starts_at": _local(s.meeting.starts_at),
+        "ends_at": _local(s.meeting.ends_at),
+        "location": "区行政中心三楼",
+        "organiser_department": "finance_office",
+    },
+    "office:meeting_cancel": {"reason": "台风预警"},
+    "office:meeting_invite": lambda s: {"institutions": [s.rival_institution.pk]},
+    "office:venue_create": {"venue-name": "第三分会场", "venue-position": "3"},
+    "office:venue_edit": {"venue-name": "第二分会场（东厅）", "venue-position": "2"},
+    "office:presented_add": lambda s: {"need": s.open_need.pk},
+    "office:meeting_talks": lambda s: {
+        "starts_at": _local(s.meeting.starts_at),
+        "ends_at": _local(s.meeting.ends_at),
+        "slot_minutes": "15",
+        "institution_capacity": "4",
+        "enterprise_capacity": "4",
+    },
+    "office:meeting_talk_add": lambda s: {
+        "institution": s.holder_institution.pk,
+        "enterprise": s.enterprise.pk,
+        "starts_at": _local(s.meeting.starts_at + dt.timedelta(minutes=40)),
+    },
+    "office:meeting_talk_move": lambda s: {
+        "starts_at": _local(s.meeting.starts_at + dt.timedelta(minutes=60)),
+    },
+    "office:unserved_push": lambda s: {"institutions": [s.stranger_institution.pk]},
+    "office:share_link_create": {"days": "7", "note": "区政府办"},
+    "office:recommendations": lambda s: {"enterprise": s.other_enterprise.pk, "reason": "新认定"},
+    "office:advisers": lambda s: {
+        "enterprise": s.other_enterprise.pk,
+        "user": s.user("stranger").pk,
+        "since": _today(s),
+    },
+    "meetings:detail": {"answer": "attend"},
+    "meetings:talk_interest": {"interested": "1"},
+    "meetings:answer_by_link": {"answer": "attend"},
 }
 
 
@@ -459,14 +666,19 @@ def try_door(client, persona, key, method, s):
     written -= READ_LOG
     if written:
         got += "*"
-    body = response.content.decode(errors="replace") if response.content else ""
+    raw = b"".join(response.streaming_content) if response.streaming else response.content
+    body = raw.decode(errors="replace")
     if got.rstrip("*") in REFUSED or (persona in OUTSIDERS and (key, persona) not in TOKEN_PAGES):
         secrets = s.secrets
     elif persona == "rival":
         secrets = {k: s.secrets[k] for k in RIVAL_SECRETS}
     else:
         secrets = {}
-    shown = [what for what, text in secrets.items() if text in body]
+    shown = [
+        what
+        for what, text in secrets.items()
+        if text in body and what not in AGGREGATES.get(key, ())
+    ]
     problems = []
     if shown:
         problems.append(f"{method} {url} ({key}) as {persona} ({got}) shows {', '.join(shown)}")

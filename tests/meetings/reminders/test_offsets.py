@@ -41,23 +41,28 @@ def test_the_model_validator_refuses_what_is_not_a_list_of_minutes(value):
         validate_reminder_offsets(value)
 
 
-def test_staff_change_a_meetings_times_on_its_reminders_page(web_as, bureau_user, meeting):
+def test_the_finance_office_changes_a_meetings_times_on_its_reminders_page(
+    web_as, finance_user, meeting
+):
     url = reverse("office:meeting_reminders", args=[meeting.pk])
-    response = csrf_post(web_as(bureau_user), url, {"reminder_offsets": "3天, 1小时"}, follow=True)
+    response = csrf_post(web_as(finance_user), url, {"reminder_offsets": "3天, 1小时"}, follow=True)
     meeting.refresh_from_db()
     assert meeting.reminder_offsets == [4320, 60]
     assert "提前3天 · 提前1小时" in response.content.decode()
     assert AuditEvent.objects.filter(action="reminder_offsets").count() == 1
 
 
-def test_a_bad_time_is_named_beside_the_field(web_as, bureau_user, meeting):
+def test_a_bad_time_is_named_beside_the_field(web_as, finance_user, meeting):
     url = reverse("office:meeting_reminders", args=[meeting.pk])
-    response = csrf_post(web_as(bureau_user), url, {"reminder_offsets": "三天"})
+    response = csrf_post(web_as(finance_user), url, {"reminder_offsets": "三天"})
     assert response.context["offsets_form"].errors["reminder_offsets"]
     meeting.refresh_from_db()
     assert meeting.reminder_offsets == [10080, 1440, 120]
 
 
-def test_only_government_staff_may_set_times(meeting, officer_user):
-    with pytest.raises(ServiceError):
-        meeting_reminder_offsets_set(meeting=meeting, actor=officer_user, offsets=[60])
+def test_only_the_finance_office_may_set_times(meeting, officer_user, bureau_user):
+    for actor in (officer_user, bureau_user):
+        with pytest.raises(ServiceError):
+            meeting_reminder_offsets_set(meeting=meeting, actor=actor, offsets=[60])
+    meeting.refresh_from_db()
+    assert meeting.reminder_offsets == [10080, 1440, 120]
