@@ -248,11 +248,13 @@ def queries(client, url, **query) -> int:
 
 
 def run(args) -> None:
-    from accounts.models import User
     from leads.models import LoanAgreement
-    from office.models import AgreementSummary, SummaryState
+    from office.models import AgreementSummary
     from office.summary import summary_rebuild
 
+    if args.reuse:
+        pages(args)
+        return
     started = time.perf_counter()
     fill(
         agreements=args.agreements,
@@ -275,6 +277,12 @@ def run(args) -> None:
         started = time.perf_counter()
         result = summary_rebuild()
         print(f"second rebuild ({result}) in {time.perf_counter() - started:.1f} s")
+    pages(args)
+
+
+def pages(args) -> None:
+    from accounts.models import User
+    from office.models import SummaryState
 
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(User.objects.get(username="bench_finance"))
@@ -308,13 +316,22 @@ def run(args) -> None:
     for label, url, query in [pages[0], pages[3], pages[5], pages[6]]:
         report(f"{label} (queries)", str(queries(client, url, **query)))
 
-    if os.environ.get("BENCH_PROFILE"):
+    # BENCH_PROFILE=dashboard profiles 200 cached dashboard requests; =funnel, =league or
+    # =unserved one request of that page.
+    profiled = os.environ.get("BENCH_PROFILE")
+    if profiled:
         from pyinstrument import Profiler
 
+        url = {
+            "dashboard": dashboard,
+            "funnel": funnel,
+            "league": reverse("office:league_table"),
+            "unserved": reverse("office:unserved_needs"),
+        }[profiled]
         profiler = Profiler(interval=0.0005)
         with profiler:
-            for _ in range(200):
-                client.get(dashboard)
+            for _ in range(200 if profiled == "dashboard" else 1):
+                client.get(url)
         print(profiler.output_text(unicode=True, color=False, show_all=False))
     print(f"requests/s over {RATE_SECONDS:.0f} s each (in-process, one client):")
     floor = rate(Client(HTTP_HOST="127.0.0.1"), reverse("bench_no_database"))
@@ -350,6 +367,12 @@ def main():
         default=1.0,
         help="multiply agreements, needs and enterprises (0.1 = a tenth of each)",
     )
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the filled database (to profile pages on it)"
+    )
+    parser.add_argument(
+        "--reuse", action="store_true", help="time the pages on a database kept by --keep"
+    )
     args = parser.parse_args()
     for name in ("agreements", "needs", "enterprises"):
         setattr(args, name, max(1, int(getattr(args, name) * args.scale)))
@@ -361,11 +384,12 @@ def main():
     creation = connection.creation
     original = connection.settings_dict["NAME"]
     connection.settings_dict.setdefault("TEST", {})["NAME"] = f"bench_office_{original}"[:60]
-    creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    creation.create_test_db(verbosity=0, autoclobber=True, keepdb=args.reuse)
     try:
         run(args)
     finally:
-        creation.destroy_test_db(original, verbosity=0)
+        if not args.keep:
+            creation.destroy_test_db(original, verbosity=0)
 
 
 if __name__ == "__main__":

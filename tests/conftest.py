@@ -7,6 +7,7 @@ by outsiders who must be refused.
 import os
 
 import pytest
+from django.core.cache import cache
 
 from accounts.models import User
 
@@ -18,6 +19,13 @@ from .factories import (
 )
 
 REQUIRE_SERVICES = os.environ.get("PORTAL_REQUIRE_SERVICES") == "1"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: cached counts and tokens of an earlier test's
+    (rolled back) rows must not show."""
+    cache.clear()
 
 
 def service_missing(reason: str):
