@@ -332,7 +332,11 @@ def pages(args) -> None:
         with profiler:
             for _ in range(200 if profiled == "dashboard" else 1):
                 client.get(url)
-        print(profiler.output_text(unicode=True, color=False, show_all=False))
+        print(
+            profiler.output_text(
+                unicode=True, color=False, show_all=bool(os.environ.get("BENCH_PROFILE_ALL"))
+            )
+        )
     print(f"requests/s over {RATE_SECONDS:.0f} s each (in-process, one client):")
     floor = rate(Client(HTTP_HOST="127.0.0.1"), reverse("bench_no_database"))
     signed_floor = rate(client, reverse("bench_signed_in"))

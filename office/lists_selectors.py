@@ -4,7 +4,6 @@ queries whatever the number of rows."""
 
 from __future__ import annotations
 
-import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -24,6 +23,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import TruncDate
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -233,6 +233,22 @@ def _period_q(prefix: str, date_from, date_to, *, is_date=False) -> Q:
     return q
 
 
+def weighted_median(counts: Counter) -> float | None:
+    """The median of a multiset given as {value: how many times} (``statistics.median`` of the
+    values repeated), without building the list."""
+    total = sum(counts.values())
+    if not total:
+        return None
+    wanted = [(total - 1) // 2, total // 2]  # the middle position(s), 0-based
+    found, seen = [], 0
+    for value in sorted(counts):
+        seen += counts[value]
+        while wanted and wanted[0] < seen:
+            found.append(value)
+            wanted.pop(0)
+    return float((found[0] + found[1]) / 2)
+
+
 def institution_league(*, date_from=None, date_to=None, now=None) -> list[LeagueRow]:
     """Per active institution, for leads received and agreements signed in the period: leads
     received, the share first contacted within the deadline (of those due), the median working
@@ -262,22 +278,27 @@ def institution_league(*, date_from=None, date_to=None, now=None) -> list[League
     ):
         row = rows[pk]
         row.received, row.due, row.on_time, row.signed_leads = received, due, on_time, signed
+    # Leads counted per institution and (received day, contact day), not fetched one by one: a
+    # district's history has far fewer distinct day pairs than leads.
     contacted = list(
-        leads.filter(first_contacted_at__isnull=False).values_list(
-            "institution_id", "received_at", "first_contacted_at"
+        leads.filter(first_contacted_at__isnull=False)
+        .annotate(
+            received_day=TruncDate("received_at"), contacted_day=TruncDate("first_contacted_at")
         )
+        .values("institution_id", "received_day", "contacted_day")
+        .annotate(n=Count("id"))
+        .values_list("institution_id", "received_day", "contacted_day", "n")
+        .order_by()
     )
     if contacted:
-        first = min(timezone.localdate(r) for _i, r, _c in contacted)
-        last = max(timezone.localdate(c) for _i, _r, c in contacted)
-        days = working_day_counter(first, last)
-        spans = defaultdict(list)
-        for pk, received_at, contacted_at in contacted:
-            spans[pk].append(
-                days(timezone.localdate(received_at), timezone.localdate(contacted_at))
-            )
-        for pk, values in spans.items():
-            rows[pk].median_days = float(statistics.median(values))
+        first = min(r for _i, r, _c, _n in contacted)
+        last = max(c for _i, _r, c, _n in contacted)
+        days = working_day_counter(min(first, last), max(first, last))
+        spans = defaultdict(Counter)
+        for pk, received_day, contacted_day, n in contacted:
+            spans[pk][days(received_day, contacted_day)] += n
+        for pk, counts in spans.items():
+            rows[pk].median_days = weighted_median(counts)
     labels = dict(Lead.DeclineReason.choices)
     for pk, reason, n in (
         leads.filter(status=Lead.Status.DECLINED)
