@@ -34,7 +34,7 @@ from leads.models import ACTIVE_LEAD_STATUSES, Lead, LoanAgreement, overdue_lead
 from leads.selectors import counted_agreements
 from matchmaking.models import Match
 from matchmaking.rules import RULE_NAMES
-from matchmaking.selectors import near_miss_rules
+from matchmaking.selectors import near_miss_rules_cached
 
 from .models import LeagueShareLink
 
@@ -124,7 +124,9 @@ def unserved_rows(needs, *, today=None) -> list[UnservedRow]:
             overdue_names[need_id].append(name)
         if status == Lead.Status.DECLINED:
             decline_reasons[need_id][str(labels.get(reason, reason))] += 1
-    misses = near_miss_rules(need_ids=[n.pk for n in needs if n.unserved == Unserved.NO_MATCH])
+    misses = near_miss_rules_cached(
+        needs=[(n.pk, n.updated_at, n.matched_at) for n in needs if n.unserved == Unserved.NO_MATCH]
+    )
     rows = []
     for need in needs:
         if need.unserved == Unserved.OVERDUE:
@@ -153,10 +155,11 @@ def unserved_summary(*, now=None) -> UnservedSummary:
     counts = dict(
         unserved_needs(now=now).order_by().values_list("unserved").annotate(n=Count("id"))
     )
-    no_match_ids = list(
-        unserved_needs(now=now, reason=Unserved.NO_MATCH).values_list("pk", flat=True)
+    misses = near_miss_rules_cached(
+        needs=unserved_needs(now=now, reason=Unserved.NO_MATCH).values_list(
+            "pk", "updated_at", "matched_at"
+        )
     )
-    misses = near_miss_rules(need_ids=no_match_ids)
     only = Counter(code for codes in misses.values() for code in codes)
     return UnservedSummary(
         by_reason={
