@@ -1,8 +1,9 @@
+from .notice_counts import unread_notice_count
 from .permissions import is_enterprise_member, is_government, is_officer
 
 
 def portal(request):
-    """Role flags and the unread-notice count for the navigation bar (one COUNT query)."""
+    """Role flags and the unread-notice count for the navigation bar (cached per person)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
@@ -16,5 +17,5 @@ def portal(request):
             if is_government(user)
             else ""
         ),
-        "unread_notices": user.notices.filter(read_at__isnull=True).count(),
+        "unread_notices": unread_notice_count(user),
     }

@@ -13,6 +13,7 @@ from core.errors import ServiceError
 
 from . import tasks
 from .models import Notice, User
+from .notice_counts import unread_notice_counts_forget
 
 INVITATION_DAYS = 14
 
@@ -104,6 +105,7 @@ def notices_send(
     """Leave many notices (each its own text) in one INSERT; e-mail those whose person wants
     e-mail and, when ``email_if`` is given, for whom it says yes."""
     notices = Notice.objects.bulk_create(list(notices))
+    unread_notice_counts_forget(n.user_id for n in notices)
     for notice in notices:
         user = notice.user
         if user.email and user.email_notifications and (email_if is None or email_if(user)):
@@ -140,4 +142,5 @@ def notices_mark_read(*, user: User, notice_ids: Iterable[int] | None = None) ->
     qs = Notice.objects.filter(user=user, read_at=None)
     if notice_ids is not None:
         qs = qs.filter(pk__in=list(notice_ids))
+    unread_notice_counts_forget([user.pk])
     return qs.update(read_at=timezone.now())

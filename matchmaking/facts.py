@@ -204,6 +204,12 @@ def product_facts(
 _live_cache: dict = {"key": None, "facts": None}
 
 
+def live_products_version() -> tuple | None:
+    """What ``live_product_facts`` last saw of the products (None before its first call): it
+    changes whenever the live products' facts do."""
+    return _live_cache["key"]
+
+
 def live_product_facts() -> list[ProductFacts]:
     """Facts of every published product, cached in the process until any product or
     institution rate changes (one cheap aggregate query checks that)."""

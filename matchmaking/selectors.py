@@ -1,13 +1,15 @@
 """Reads of matches: a need's matched products with their explanations, and its near misses."""
 
 import dataclasses
+import hashlib
 
 import numpy as np
+from django.core.cache import cache
 
 from banks.models import LoanProduct
 
 from .engine import live_product_arrays
-from .facts import need_facts, product_facts, weights_current
+from .facts import live_products_version, need_facts, product_facts, weights_current
 from .kernel import need_columns, score_block
 from .models import Match, ScoringPolicy
 from .rules import ACTIONABLE_RULES, explain_pair, hard_rules
@@ -83,6 +85,44 @@ def near_miss_rules(*, need_ids) -> dict[int, frozenset[str]]:
             for row in np.nonzero(alone.any(axis=1))[0].tolist():
                 found[needs[row].id].add(code)
     return {pk: frozenset(v) for pk, v in found.items()}
+
+
+# A need's cached hints last this long at most when nothing that keys them changes.
+NEAR_MISS_SECONDS = 60 * 60
+
+
+def _stamp(moment) -> str:
+    return f"{moment.timestamp():.6f}" if moment else "-"
+
+
+def near_miss_rules_cached(*, needs) -> dict[int, frozenset[str]]:
+    """``near_miss_rules`` for ``needs`` (triples of id, ``updated_at`` and ``matched_at``), each
+    need's answer kept in the cache until the need is edited or matched again, or the live
+    products or the scoring policy change, so a page listing unmatched needs does not run the
+    rules over all of them on every load. Only the needs missing from the cache are computed.
+    A change of the enterprise alone (its size class, chain) shows when the need is rescored,
+    or after ``NEAR_MISS_SECONDS``."""
+    needs = list(needs)
+    if not needs:
+        return {}
+    live_product_arrays()  # brings the live products' version up to date
+    version = hashlib.sha256(
+        repr((live_products_version(), weights_current())).encode()
+    ).hexdigest()[:20]
+    keys = {
+        pk: f"matchmaking:near_miss:{version}:{pk}:{_stamp(updated_at)}:{_stamp(matched_at)}"
+        for pk, updated_at, matched_at in needs
+    }
+    cached = cache.get_many(list(keys.values()))
+    found = {pk: frozenset(cached[key]) for pk, key in keys.items() if key in cached}
+    missing = [pk for pk in keys if pk not in found]
+    if missing:
+        computed = near_miss_rules(need_ids=missing)
+        cache.set_many(
+            {keys[pk]: sorted(codes) for pk, codes in computed.items()}, NEAR_MISS_SECONDS
+        )
+        found.update(computed)
+    return found
 
 
 def pair_explanation(*, need_id: int, product_id: int | None):

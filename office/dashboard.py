@@ -239,9 +239,18 @@ def annual_targets_list(*, limit: int):
     )[:limit]
 
 
+# A cached token not forgotten by a change (a lost cache write) lasts at most this long.
+TOKEN_SECONDS = 60
+
+
 def summary_token() -> str | None:
-    """The summary's change token (None until the first recorded change)."""
-    return SummaryState.objects.filter(pk=1).values_list("token", flat=True).first() or None
+    """The summary's change token (None until the first recorded change), from the cache when a
+    change has not forgotten it (``SummaryState.touch``)."""
+    token = cache.get(SummaryState.CACHE_KEY)
+    if token is None:
+        token = SummaryState.objects.filter(pk=1).values_list("token", flat=True).first() or ""
+        cache.add(SummaryState.CACHE_KEY, token, TOKEN_SECONDS)
+    return token or None
 
 
 def dashboard_figures(filters: DashboardFilters) -> dict:

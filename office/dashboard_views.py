@@ -5,15 +5,19 @@ see them; only the finance office sets targets). Views translate; figures come f
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
+from django.conf import settings
 from django.contrib import messages
-from django.http import Http404
+from django.core.cache import cache
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.context_processors import portal
 from accounts.permissions import government_required
 from core.errors import ServiceError
 from core.exports import FORMATS, Column, Sheet, export_response, workbook_response
@@ -77,11 +81,48 @@ def _query_without(request, *names) -> str:
     return query.urlencode()
 
 
+# A whole rendered dashboard is kept this long at most (its key changes with the figures).
+PAGE_SECONDS = 10 * 60
+
+
+def _page_key(request, token: str | None) -> str | None:
+    """The cache key of this person's rendered dashboard, or None when the page must be
+    rendered: no summary token yet, no CSRF cookie yet (rendering sets it), or messages waiting.
+    The key holds everything the page shows besides the figures: the person and their settings,
+    the navigation bar's role and unread count, the language, the query, the month (the report
+    link) and the CSRF secret the page's forms carry."""
+    csrf_cookie = request.COOKIES.get(settings.CSRF_COOKIE_NAME)
+    if not token or not csrf_cookie or len(messages.get_messages(request)):
+        return None
+    user = request.user
+    nav = portal(request)
+    parts = (
+        token,
+        translation.get_language(),
+        request.get_full_path(),
+        user.pk,
+        user.get_username(),
+        user.large_text,
+        user.is_finance_office,
+        nav.get("nav_role"),
+        nav.get("unread_notices"),
+        timezone.localdate().strftime("%Y-%m"),
+        csrf_cookie,
+    )
+    return "office:dashboard_page:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
 @government_required
 def dashboard(request):
+    fmt = request.GET.get("format")
+    token = summary_token()
+    page_key = _page_key(request, token) if fmt is None else None
+    if page_key:
+        page = cache.get(page_key)
+        if page is not None:
+            return HttpResponse(page)
     form = _filter_form(request)
     filters = _filters(form)
-    fmt = request.GET.get("format")
     if fmt is not None:
         figures = dashboard_figures(filters)
         if fmt not in FORMATS:
@@ -96,20 +137,24 @@ def dashboard(request):
             columns=_table_columns(table),
             rows=_table_rows(table),
         )
-    return render(
+    response = render(
         request,
         "office/dashboard.html",
         {
             "form": form,
             # Computed only when the page's cached body is missing (the template's cache tag).
             "figures": SimpleLazyObject(lambda: dashboard_figures(filters)),
-            "token": summary_token(),
+            "token": token,
             "query": _query_without(request, "format", "table"),
             "last_month": (timezone.localdate().replace(day=1) - dt.timedelta(days=1)).strftime(
                 "%Y-%m"
             ),
         },
     )
+    # A page that showed messages (a refused filter) is not kept: it would show them again.
+    if page_key and not form.errors:
+        cache.set(page_key, response.content, PAGE_SECONDS)
+    return response
 
 
 FUNNEL_COLUMNS = [

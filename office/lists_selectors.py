@@ -4,7 +4,6 @@ queries whatever the number of rows."""
 
 from __future__ import annotations
 
-import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -24,6 +23,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import TruncDate
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -34,7 +34,7 @@ from leads.models import ACTIVE_LEAD_STATUSES, Lead, LoanAgreement, overdue_lead
 from leads.selectors import counted_agreements
 from matchmaking.models import Match
 from matchmaking.rules import RULE_NAMES
-from matchmaking.selectors import near_miss_rules
+from matchmaking.selectors import near_miss_rules_cached
 
 from .models import LeagueShareLink
 
@@ -124,7 +124,9 @@ def unserved_rows(needs, *, today=None) -> list[UnservedRow]:
             overdue_names[need_id].append(name)
         if status == Lead.Status.DECLINED:
             decline_reasons[need_id][str(labels.get(reason, reason))] += 1
-    misses = near_miss_rules(need_ids=[n.pk for n in needs if n.unserved == Unserved.NO_MATCH])
+    misses = near_miss_rules_cached(
+        needs=[(n.pk, n.updated_at, n.matched_at) for n in needs if n.unserved == Unserved.NO_MATCH]
+    )
     rows = []
     for need in needs:
         if need.unserved == Unserved.OVERDUE:
@@ -153,10 +155,11 @@ def unserved_summary(*, now=None) -> UnservedSummary:
     counts = dict(
         unserved_needs(now=now).order_by().values_list("unserved").annotate(n=Count("id"))
     )
-    no_match_ids = list(
-        unserved_needs(now=now, reason=Unserved.NO_MATCH).values_list("pk", flat=True)
+    misses = near_miss_rules_cached(
+        needs=unserved_needs(now=now, reason=Unserved.NO_MATCH).values_list(
+            "pk", "updated_at", "matched_at"
+        )
     )
-    misses = near_miss_rules(need_ids=no_match_ids)
     only = Counter(code for codes in misses.values() for code in codes)
     return UnservedSummary(
         by_reason={
@@ -233,6 +236,22 @@ def _period_q(prefix: str, date_from, date_to, *, is_date=False) -> Q:
     return q
 
 
+def weighted_median(counts: Counter) -> float | None:
+    """The median of a multiset given as {value: how many times} (``statistics.median`` of the
+    values repeated), without building the list."""
+    total = sum(counts.values())
+    if not total:
+        return None
+    wanted = [(total - 1) // 2, total // 2]  # the middle position(s), 0-based
+    found, seen = [], 0
+    for value in sorted(counts):
+        seen += counts[value]
+        while wanted and wanted[0] < seen:
+            found.append(value)
+            wanted.pop(0)
+    return float((found[0] + found[1]) / 2)
+
+
 def institution_league(*, date_from=None, date_to=None, now=None) -> list[LeagueRow]:
     """Per active institution, for leads received and agreements signed in the period: leads
     received, the share first contacted within the deadline (of those due), the median working
@@ -262,22 +281,27 @@ def institution_league(*, date_from=None, date_to=None, now=None) -> list[League
     ):
         row = rows[pk]
         row.received, row.due, row.on_time, row.signed_leads = received, due, on_time, signed
+    # Leads counted per institution and (received day, contact day), not fetched one by one: a
+    # district's history has far fewer distinct day pairs than leads.
     contacted = list(
-        leads.filter(first_contacted_at__isnull=False).values_list(
-            "institution_id", "received_at", "first_contacted_at"
+        leads.filter(first_contacted_at__isnull=False)
+        .annotate(
+            received_day=TruncDate("received_at"), contacted_day=TruncDate("first_contacted_at")
         )
+        .values("institution_id", "received_day", "contacted_day")
+        .annotate(n=Count("id"))
+        .values_list("institution_id", "received_day", "contacted_day", "n")
+        .order_by()
     )
     if contacted:
-        first = min(timezone.localdate(r) for _i, r, _c in contacted)
-        last = max(timezone.localdate(c) for _i, _r, c in contacted)
-        days = working_day_counter(first, last)
-        spans = defaultdict(list)
-        for pk, received_at, contacted_at in contacted:
-            spans[pk].append(
-                days(timezone.localdate(received_at), timezone.localdate(contacted_at))
-            )
-        for pk, values in spans.items():
-            rows[pk].median_days = float(statistics.median(values))
+        first = min(r for _i, r, _c, _n in contacted)
+        last = max(c for _i, _r, c, _n in contacted)
+        days = working_day_counter(min(first, last), max(first, last))
+        spans = defaultdict(Counter)
+        for pk, received_day, contacted_day, n in contacted:
+            spans[pk][days(received_day, contacted_day)] += n
+        for pk, counts in spans.items():
+            rows[pk].median_days = weighted_median(counts)
     labels = dict(Lead.DeclineReason.choices)
     for pk, reason, n in (
         leads.filter(status=Lead.Status.DECLINED)

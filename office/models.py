@@ -5,8 +5,9 @@ import secrets
 import uuid
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -137,11 +138,17 @@ class SummaryState(models.Model):
     def __str__(self):
         return self.token
 
+    # The token is also cached (``office.dashboard.summary_token``) so a cached dashboard costs
+    # no query for it; a change forgets the cached token at once and again after commit.
+    CACHE_KEY = "office:summary_token"
+
     @classmethod
     def touch(cls) -> None:
         token = uuid.uuid4().hex
         if not cls.objects.filter(pk=1).update(token=token):
             cls.objects.update_or_create(pk=1, defaults={"token": token})
+        cache.delete(cls.CACHE_KEY)
+        transaction.on_commit(lambda: cache.delete(cls.CACHE_KEY))
 
 
 # 32 bytes of randomness, URL-safe: a link cannot be guessed.

@@ -7,6 +7,7 @@ by outsiders who must be refused.
 import os
 
 import pytest
+from django.core.cache import cache
 
 from accounts.models import User
 
@@ -51,6 +52,13 @@ def pytest_collection_modifyitems(config, items):
     if slow:
         config.hook.pytest_deselected(items=slow)
         items[:] = [item for item in items if item not in slow]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: cached counts and tokens of an earlier test's
+    (rolled back) rows must not show."""
+    cache.clear()
 
 
 def service_missing(reason: str):

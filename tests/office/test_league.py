@@ -3,6 +3,7 @@ exports, and the read-only share link."""
 
 import datetime as dt
 import io
+from collections import Counter
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -14,7 +15,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from leads.models import Lead, LoanAgreement
-from office.lists_selectors import institution_league
+from office.lists_selectors import institution_league, weighted_median
 from office.models import LeagueShareLink
 from tests.conftest import csrf_post
 from tests.factories import (
@@ -243,3 +244,18 @@ def test_a_share_link_keeps_the_period_it_was_made_for(district, web_as, finance
     rows = {r.institution.short_name: r for r in table}
     assert rows["农行"].signed_amount == Decimal("8000000.00")
     assert rows["工行"].received == 0
+
+
+@pytest.mark.parametrize(
+    ("counts", "expected"),
+    [
+        ({}, None),
+        ({4: 1}, 4.0),
+        ({1: 2, 3: 1}, 1.0),  # 1 1 3
+        ({1: 1, 2: 1, 7: 1, 9: 1}, 4.5),  # 1 2 | 7 9
+        ({0: 3, 5: 3}, 2.5),  # 0 0 0 | 5 5 5
+        ({2: 5, 10: 1}, 2.0),  # 2 2 2 | 2 2 10
+    ],
+)
+def test_weighted_median_is_the_median_of_the_repeated_values(counts, expected):
+    assert weighted_median(Counter(counts)) == expected

@@ -1,6 +1,7 @@
 """Unserved needs: which needs count, how long they waited, why, and pushing one to institutions."""
 
 import datetime as dt
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -8,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Notice
+from banks.models import LoanProduct
 from core.errors import ServiceError
 from core.models import AuditEvent
 from enterprises.models import FinancingNeed, NeedAccessRevocation
@@ -15,6 +17,7 @@ from leads.allocation import leads_allocate
 from leads.models import Lead
 from leads.services import need_push_to_institutions
 from matchmaking.engine import rescore_need
+from matchmaking.selectors import near_miss_rules, near_miss_rules_cached
 from office.lists_selectors import Unserved, unserved_needs, unserved_rows, unserved_summary
 from tests.conftest import csrf_post
 from tests.factories import (
@@ -186,3 +189,26 @@ def test_the_page_costs_the_same_queries_for_one_or_many_needs(
         OfficerFactory()
     with django_assert_max_num_queries(len(few)):
         web.get(url)
+
+
+def test_near_miss_hints_are_kept_until_the_need_or_the_products_change(district):
+    need = district["no_match"]
+    assert unserved_summary().only_on == [("期限", 1)]  # computed and kept
+    # The same answer from the cache as from the rules run directly.
+    need.refresh_from_db()
+    assert near_miss_rules_cached(
+        needs=[(need.pk, need.updated_at, need.matched_at)]
+    ) == near_miss_rules(need_ids=[need.pk])
+
+    # Edited to an amount above the product's 1000万 too: two rules fail, no hint.
+    need.amount = Decimal("50000000.00")
+    need.save()
+    rescore_need(need.pk)
+    summary = unserved_summary()
+    assert summary.only_on == [] and summary.no_near_miss == 1
+
+    # The product now lends up to 1亿 (the need is not rematched): only the term fails again.
+    product = LoanProduct.objects.get()
+    product.max_amount = Decimal("100000000.00")
+    product.save()
+    assert unserved_summary().only_on == [("期限", 1)]
