@@ -236,6 +236,12 @@ class Meeting(models.Model):
     def __str__(self):
         return self.title
 
+    @property
+    def choice_label(self) -> str:
+        """Title and local date, for lists to choose from: the occurrences of a series share
+        their title and were indistinguishable."""
+        return f"{self.title} · {timezone.localtime(self.starts_at):%Y-%m-%d}"
+
     def get_absolute_url(self):
         return reverse("office:meeting_detail", args=[self.pk])
 
