@@ -236,14 +236,14 @@ class Meeting(models.Model):
     def __str__(self):
         return self.title
 
+    def get_absolute_url(self):
+        return reverse("office:meeting_detail", args=[self.pk])
+
     @property
     def choice_label(self) -> str:
         """Title and local date, for lists to choose from: the occurrences of a series share
         their title and were indistinguishable."""
         return f"{self.title} · {timezone.localtime(self.starts_at):%Y-%m-%d}"
-
-    def get_absolute_url(self):
-        return reverse("office:meeting_detail", args=[self.pk])
 
     @property
     def is_open_for_answers(self) -> bool:
