@@ -169,6 +169,7 @@ class AgreementFilter(_StyledFilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.form.fields["meeting"].label_from_instance = lambda meeting: meeting.choice_label
+
     purpose = django_filters.ChoiceFilter(
         label=_("Loan kind"), choices=LoanAgreement.Purpose.choices
     )
