@@ -538,6 +538,10 @@ def adviser_assign(*, actor: User, enterprise: Enterprise, user: User, since) ->
         raise ServiceError(
             _("An adviser must be government staff or an active institution officer."), field="user"
         )
+    if since > timezone.localdate():
+        # The adviser sees the enterprise's needs from the day of pairing: no pairings dated
+        # ahead (a mistyped year once made one start in 2099).
+        raise ServiceError(_("A pairing starts today or earlier."), field="since")
     if Adviser.objects.filter(enterprise=enterprise, user=user, until__isnull=True).exists():
         raise ServiceError(_("This person already advises the enterprise."), field="user")
     adviser = Adviser.objects.create(

@@ -96,6 +96,7 @@ class SignForm(PortalFormMixin, forms.ModelForm):
             "-starts_at"
         )
         meeting_field.required = False
+        meeting_field.label_from_instance = lambda meeting: meeting.choice_label
         meeting_field.empty_label = _("Not signed at a meeting")
         # Choosing a meeting reloads the venue list with that meeting's venues only.
         meeting_field.widget.attrs.update(
@@ -146,7 +147,7 @@ class SignForm(PortalFormMixin, forms.ModelForm):
                 groups.setdefault(venue.meeting, []).append((venue.pk, venue.name))
             return [
                 ("", _("No particular venue")),
-                *[(meeting.title, options) for meeting, options in groups.items()],
+                *[(meeting.choice_label, options) for meeting, options in groups.items()],
             ]
 
         field.choices = grouped

@@ -240,6 +240,12 @@ class Meeting(models.Model):
         return reverse("office:meeting_detail", args=[self.pk])
 
     @property
+    def choice_label(self) -> str:
+        """Title and local date, for lists to choose from: the occurrences of a series share
+        their title and were indistinguishable."""
+        return f"{self.title} · {timezone.localtime(self.starts_at):%Y-%m-%d}"
+
+    @property
     def is_open_for_answers(self) -> bool:
         return self.status == self.Status.SCHEDULED and self.ends_at > timezone.now()
 

@@ -109,6 +109,7 @@ def meeting_reminders_queue_due(*, now: dt.datetime | None = None) -> int:
         starts_at__lte=now + dt.timedelta(minutes=MAX_REMINDER_OFFSET_MINUTES),
     )
     rows = []
+    folded_reason = _("A reminder sent at the same time asks for an answer too.")
     for meeting in meetings:
         claimed_by_user: dict[int, set[Due]] = {}
         for user_id, kind, start, offset in ReminderDelivery.objects.filter(
@@ -130,7 +131,11 @@ def meeting_reminders_queue_due(*, now: dt.datetime | None = None) -> int:
                 claimed=claimed_by_user.get(invitation.user_id, set()),
                 answered=invitation.response != MeetingInvitation.Response.PENDING,
             )
+            # A reminder due in the same run already asks for an answer: the nudge is claimed
+            # but not sent, so an invitee added late gets one message, not two at once.
+            reminder_now = any(item.kind == Kind.REMINDER for item in due)
             for item in due:
+                folded = reminder_now and item.kind == Kind.NUDGE
                 for channel in _enabled_channels(invitation.user):
                     rows.append(
                         ReminderDelivery(
@@ -141,6 +146,11 @@ def meeting_reminders_queue_due(*, now: dt.datetime | None = None) -> int:
                             occurrence_start=item.occurrence_start,
                             offset_minutes=item.offset_minutes,
                             sequence=meeting.sequence,
+                            **(
+                                {"status": Status.SKIPPED, "last_error": folded_reason}
+                                if folded
+                                else {}
+                            ),
                         )
                     )
     if rows:

@@ -291,11 +291,15 @@ class AttendanceRow:
     accepted: int
     declined: int
     checked_in: int
+    # Declined but checked in all the same (their substitute came with their code): present,
+    # so they count as expected too and the rate never passes 100%.
+    declined_checked_in: int = 0
 
     @property
     def rate(self) -> Decimal | None:
-        """Checked in per invitee who did not decline, as a percentage (None when nobody)."""
-        expected = self.invited - self.declined
+        """Checked in per invitee expected (did not decline, or came anyway), as a percentage
+        (None when nobody was expected)."""
+        expected = self.invited - self.declined + self.declined_checked_in
         if not expected:
             return None
         return (Decimal(self.checked_in) * 100 / expected).quantize(Decimal("0.1"))
@@ -322,6 +326,11 @@ def _row(kind: str, name: str, invitations) -> AttendanceRow:
         accepted=sum(1 for i in invitations if i.response == Response.ACCEPTED),
         declined=sum(1 for i in invitations if i.response == Response.DECLINED),
         checked_in=sum(1 for i in invitations if i.checked_in_at is not None),
+        declined_checked_in=sum(
+            1
+            for i in invitations
+            if i.response == Response.DECLINED and i.checked_in_at is not None
+        ),
     )
 
 
@@ -355,6 +364,9 @@ def attendance_total(meeting: Meeting) -> AttendanceRow:
         accepted=Count("pk", filter=Q(response=Response.ACCEPTED)),
         declined=Count("pk", filter=Q(response=Response.DECLINED)),
         checked_in=Count("pk", filter=Q(checked_in_at__isnull=False)),
+        declined_checked_in=Count(
+            "pk", filter=Q(response=Response.DECLINED, checked_in_at__isnull=False)
+        ),
     )
     return AttendanceRow(kind="total", name="", **counts)
 

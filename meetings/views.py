@@ -13,6 +13,7 @@ from core.views import show_refusal
 
 from . import selectors, services
 from .forms import AnswerForm
+from .talks import slots_for_user
 
 PAGE_SIZE = 20
 
@@ -69,6 +70,12 @@ def meeting_detail(request, pk):
             "form": form,
             "waiting_place": selectors.waiting_place(invitation=invitation) if invitation else None,
             "presented": _presented_rows(request, meeting),
+            # The person's own 1:1 talks, here as well as in their reminders and .ics.
+            "my_talks": (
+                slots_for_user(meeting, request.user)
+                if meeting.status != meeting.Status.CANCELLED
+                else []
+            ),
         },
     )
 

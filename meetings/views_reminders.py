@@ -72,6 +72,29 @@ def reminder_list(request, pk):
     )
 
 
+def _warn_unexpected_guest(request, invitation):
+    """The door must know when the code is of someone who declined (their substitute may come
+    with it) or who is still on the waiting list: they were not counted on."""
+    Response = invitation.Response
+    if invitation.response == Response.DECLINED:
+        if invitation.substitute_name:
+            text = _(
+                "%(name)s had declined and named %(substitute)s to come instead: check that "
+                "this is the person at the door."
+            ) % {"name": invitation.user, "substitute": invitation.substitute_name}
+        else:
+            text = _("%(name)s had declined this meeting; no seat was kept for them.") % {
+                "name": invitation.user
+            }
+        messages.warning(request, text)
+    elif invitation.response == Response.WAITLISTED:
+        messages.warning(
+            request,
+            _("%(name)s is still on the waiting list; no seat was kept for them.")
+            % {"name": invitation.user},
+        )
+
+
 @government_required
 def checkin_desk(request, pk):
     """Type a code or open a QR link (GET ?code=…): shows who it is; the button checks them in."""
@@ -101,6 +124,7 @@ def checkin_desk(request, pk):
                         _("%(name)s checked in at %(time)s.")
                         % {"name": invitation.user, "time": at},
                     )
+                _warn_unexpected_guest(request, invitation)
                 return redirect(url)
         found = None
     else:

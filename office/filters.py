@@ -165,6 +165,11 @@ class AgreementFilter(_StyledFilterSet):
     meeting = django_filters.ModelChoiceFilter(
         label=_("Meeting"), queryset=Meeting.objects.order_by("-starts_at")
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.form.fields["meeting"].label_from_instance = lambda meeting: meeting.choice_label
+
     purpose = django_filters.ChoiceFilter(
         label=_("Loan kind"), choices=LoanAgreement.Purpose.choices
     )

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -367,6 +368,7 @@ def advisers(request):
             request.POST or None,
             enterprises=recommendable_enterprises().order_by("name"),
             users=candidates.order_by("username"),
+            initial={"since": timezone.localdate()},
         )
         if request.method == "POST" and form.is_valid():
             try:

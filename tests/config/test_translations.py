@@ -2,6 +2,8 @@
 that ships is up to date with the .po file."""
 
 import gettext
+import shutil
+import subprocess
 from pathlib import Path
 
 import polib
@@ -27,3 +29,16 @@ def test_compiled_catalog_matches_the_po_file():
             assert compiled.pgettext(entry.msgctxt, entry.msgid) == entry.msgstr
         else:
             assert compiled.gettext(entry.msgid) == entry.msgstr, entry.msgid
+
+
+def test_po_file_compiles_with_msgfmt():
+    """`compilemessages` runs GNU msgfmt, which rejects what polib reads happily (a merge once
+    left a lone ``#| msgid_plural`` comment and the shipped catalogue went stale)."""
+    msgfmt = shutil.which("msgfmt")
+    assert msgfmt, "GNU gettext (msgfmt) is needed to compile the catalogue"
+    result = subprocess.run(
+        [msgfmt, "--check", "-o", "/dev/null", str(LOCALE / "django.po")],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr

@@ -65,7 +65,30 @@ def test_the_form_offers_only_the_chosen_meetings_venues(meetings):
 def test_before_a_meeting_is_chosen_venues_are_grouped_by_meeting(meetings):
     choices = SignForm().fields["sub_venue"].choices
     groups = {label: {name for _pk, name in options} for label, options in choices[1:]}
-    assert groups == {"今天的对接会": {"主会场", "白鹤镇分会场"}, "另一场对接会": {"石门镇分会场"}}
+    assert groups == {
+        meetings["today"].choice_label: {"主会场", "白鹤镇分会场"},
+        meetings["other"].choice_label: {"石门镇分会场"},
+    }
+
+
+def test_occurrences_of_a_series_are_told_apart_by_their_date(web_as, finance_user):
+    """Found walking the product: a quarterly series' meetings share one title, and the sign
+    form, its venue groups and the office's agreement filter listed them identically."""
+    from office.filters import AgreementFilter
+
+    shanghai = timezone.get_current_timezone()
+    for month in (3, 6):
+        meeting = MeetingFactory(
+            title="政银企座谈会（季度例会）",
+            starts_at=dt.datetime(2027, month, 18, 9, 30, tzinfo=shanghai),
+        )
+        SubVenueFactory(meeting=meeting, name="主会场")
+    expected = {"政银企座谈会（季度例会） · 2027-03-18", "政银企座谈会（季度例会） · 2027-06-18"}
+    sign = SignForm()
+    assert {label for _value, label in sign.fields["meeting"].choices if _value} == expected
+    assert {label for label, _options in sign.fields["sub_venue"].choices[1:]} == expected
+    office = AgreementFilter(data={}).form.fields["meeting"]
+    assert {label for _value, label in office.choices if _value} == expected
 
 
 def test_choosing_a_meeting_reloads_its_venues(meetings, officer_user, client):

@@ -318,3 +318,20 @@ def test_a_talk_of_another_meeting_is_not_found_through_this_one(fair, finance_u
     )
     assert response.status_code == 404
     assert TalkSlot.objects.filter(pk=slot.pk).exists()
+
+
+def test_each_participant_sees_their_own_talks_on_the_meeting_page(
+    fair, finance_user, web_as, officer_user, enterprise_member, django_assert_max_num_queries
+):
+    """Found walking the product: the slots reached people only by e-mail; the enterprise's
+    portal showed them nowhere."""
+    _propose(fair, finance_user)
+    page = reverse("meetings:detail", args=[fair["meeting"].pk])
+    # 陈静's enterprise (E1) talks to bank A at 14:00 and bank B at 14:15.
+    body = web_as(enterprise_member).get(page).content.decode()
+    assert "14:00–14:15" in body and "14:15–14:30" in body
+    # Bank B's officer sees only bank B's talk.
+    web = web_as(fair["officer_b"])
+    with django_assert_max_num_queries(30):
+        body = web.get(page).content.decode()
+    assert "14:15–14:30" in body and "14:00–14:15" not in body

@@ -121,3 +121,24 @@ def test_the_pairings_export_reads_back(paired, web_as, bureau_user, enterprise)
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     rows = list(sheet.iter_rows(min_row=4, values_only=True))
     assert [(r[0], r[1], r[2]) for r in rows] == [(enterprise.name, "王行长", "13900001111")]
+
+
+def test_a_pairing_dated_ahead_is_refused_and_the_form_defaults_to_today(
+    web_as, finance_user, enterprise, adviser
+):
+    """Found walking the product: the date was required with no default, and a mistyped year
+    (2099) was accepted."""
+    web = web_as(finance_user)
+    form = web.get(reverse("office:advisers")).context["form"]
+    assert form["since"].value() == timezone.localdate()
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    response = csrf_post(
+        web,
+        reverse("office:advisers"),
+        {"enterprise": enterprise.pk, "user": adviser.pk, "since": tomorrow.isoformat()},
+    )
+    assert response.status_code == 200
+    assert "结对日期不能晚于今天" in response.content.decode()
+    assert not Adviser.objects.exists()
+    with pytest.raises(ServiceError):
+        adviser_assign(actor=finance_user, enterprise=enterprise, user=adviser, since=tomorrow)

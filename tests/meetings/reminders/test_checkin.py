@@ -2,6 +2,7 @@
 
 import datetime as dt
 from decimal import Decimal
+from urllib.parse import urlsplit
 
 import pytest
 from django.urls import reverse
@@ -63,7 +64,8 @@ def test_the_qr_link_opens_the_page_with_the_invitee_and_a_button(
 ):
     url = checkin_url(invitee)
     assert url.endswith(f"{checkin_page(meeting)}?code={invitee.checkin_code}")
-    response = web_as(bureau_user).get(url.split("127.0.0.1:8000", 1)[1])
+    parts = urlsplit(url)  # whatever PORTAL_BASE_URL the environment sets
+    response = web_as(bureau_user).get(f"{parts.path}?{parts.query}")
     assert response.context["found"] == invitee
     invitee.refresh_from_db()
     assert invitee.checked_in_at is None  # opening the link changes nothing; the button does
@@ -182,3 +184,41 @@ def test_attendance_by_institution_counts_invited_accepted_and_checked_in(
     total = attendance_total(meeting)
     assert (total.invited, total.accepted, total.declined, total.checked_in) == (4, 2, 1, 2)
     assert total.rate == Decimal("66.7")
+
+
+def test_a_declined_invitee_checked_in_counts_as_present_and_the_rate_stays_within_100(
+    meeting, bureau_user, institution
+):
+    """Found walking the product: the code of an invitee who declined and named a substitute was
+    checked in; the rate showed 100% while an accepted invitee was still missing."""
+    officers = [OfficerFactory(institution=institution).user for _i in range(2)]
+    came = MeetingInvitationFactory(meeting=meeting, user=officers[0], response="accepted")
+    MeetingInvitationFactory(meeting=meeting, user=officers[1], response="accepted")
+    substitute = MeetingInvitationFactory(
+        meeting=meeting,
+        user=OfficerFactory(institution=institution).user,
+        response="declined",
+        substitute_name="李副行长",
+    )
+    for invitation in (came, substitute):
+        invitation_check_in(meeting=meeting, code=invitation.checkin_code, actor=bureau_user)
+    total = attendance_total(meeting)
+    # Expected: the two who accepted and the substitute who came; two of those three are here.
+    assert (total.invited, total.declined, total.checked_in) == (3, 1, 2)
+    assert total.rate == Decimal("66.7")
+    (bank,) = attendance_by_institution(meeting)
+    assert bank.rate == Decimal("66.7")
+
+
+def test_the_door_is_told_when_a_declined_or_waitlisted_invitee_checks_in(
+    web_as, bureau_user, meeting
+):
+    declined = MeetingInvitationFactory(
+        meeting=meeting, response="declined", substitute_name="李副行长"
+    )
+    waiting = MeetingInvitationFactory(meeting=meeting, response="waitlisted")
+    web = web_as(bureau_user)
+    page = csrf_post(web, checkin_page(meeting), {"code": declined.checkin_code}, follow=True)
+    assert "李副行长" in page.content.decode()
+    page = csrf_post(web, checkin_page(meeting), {"code": waiting.checkin_code}, follow=True)
+    assert "候补" in page.content.decode()

@@ -266,3 +266,22 @@ def test_a_reminder_lists_the_invitees_one_to_one_talks(meeting, officer_user, e
     assert line in message.body
     (event,) = ics_of(message).walk("VEVENT")
     assert line in str(event["DESCRIPTION"])
+
+
+def test_an_invitee_added_late_gets_one_message_not_a_reminder_and_a_nudge_at_once(meeting):
+    """Found walking the product: invited a day and a half before, an invitee who had not answered
+    got the week reminder and the nudge in the same minute, and the day reminder soon after."""
+    pending = MeetingInvitationFactory(meeting=meeting, response="pending")
+    late = START - dt.timedelta(days=1, hours=12)
+    meeting_reminders_queue_due(now=late)
+    send_all(late)
+    (only,) = mail.outbox
+    assert only.subject.startswith("[政银企对接平台] 会议提醒：第四季度政银企座谈会")
+    nudges = ReminderDelivery.objects.filter(user=pending.user, kind="nudge")
+    assert set(nudges.values_list("status", flat=True)) == {"skipped"}
+    # The next beat run sends nothing more: the nudge stays claimed.
+    mail.outbox.clear()
+    later = late + dt.timedelta(minutes=5)
+    meeting_reminders_queue_due(now=later)
+    send_all(later)
+    assert mail.outbox == []
