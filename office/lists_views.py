@@ -18,6 +18,7 @@ from accounts.permissions import finance_office_required, government_required
 from banks.models import Officer
 from core.errors import ServiceError
 from core.exports import Column, export_response
+from core.text import join_labels
 from core.views import show_filter_errors, show_refusal
 from enterprises import services as enterprise_services
 from enterprises.models import RECOMMENDING_DEPARTMENTS, Project
@@ -101,7 +102,7 @@ def unserved_needs(request):
                     r.need.submitted_at,
                     r.waited_days,
                     _unserved_label(r.reason),
-                    "、".join(r.details),
+                    join_labels(r.details),
                 )
                 for r in rows
             ),
