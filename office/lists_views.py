@@ -218,8 +218,7 @@ def _league_page(request, form, table, start, end, link_form=None):
             "end": end,
             "query": _query_without_page(request),
             "links": selectors.share_links() if request.user.is_finance_office else None,
-            "link_form": link_form
-            or ShareLinkForm(initial={"date_from": start, "date_to": end}),
+            "link_form": link_form or ShareLinkForm(initial={"date_from": start, "date_to": end}),
         },
     )
 
