@@ -243,3 +243,20 @@ def test_a_share_link_keeps_the_period_it_was_made_for(district, web_as, finance
     rows = {r.institution.short_name: r for r in table}
     assert rows["农行"].signed_amount == Decimal("8000000.00")
     assert rows["工行"].received == 0
+
+
+def test_a_share_link_form_with_errors_comes_back_on_the_league_table(
+    district, web_as, finance_user
+):
+    web = web_as(finance_user)
+    response = csrf_post(
+        web,
+        reverse("office:share_link_create"),
+        {"days": 0},
+        form_url=reverse("office:league_table"),
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "data-error-summary" in page
+    assert 'id="id_days_error"' in page
+    assert not LeagueShareLink.objects.exists()
