@@ -28,7 +28,7 @@ from core.audit import audit_record, audit_record_many
 from core.errors import ServiceError
 from core.models import PortalSettings
 from core.money import format_money, format_rate, yuan_to_wan, yuan_to_yi
-from core.text import label_value
+from core.text import join_labels, label_value
 from core.workdays import working_day_deadline
 from enterprises.models import OPEN_NEED_STATUSES, FinancingNeed
 from enterprises.selectors import institution_may_see_need
@@ -1132,7 +1132,7 @@ def need_push_to_institutions(*, need: FinancingNeed, actor: User, institutions)
         )
         for institution in institutions
     ]
-    names = "、".join(str(i) for i in institutions)
+    names = join_labels(institutions)
     audit_record(
         obj=need,
         action="changed",

@@ -117,7 +117,12 @@ def series_detail(request, pk):
 
 @government_required
 def meeting_detail(request, pk):
-    meeting = selectors.meeting_for_organiser(pk=pk)
+    return _meeting_detail_page(request, selectors.meeting_for_organiser(pk=pk))
+
+
+def _meeting_detail_page(request, meeting, *, cancel_form=None, present_form=None):
+    """The organiser's meeting page; a form sent from it that failed comes back bound, its errors
+    beside its fields and in its summary."""
     response = request.GET.get("response", "")
     if response not in MeetingInvitation.Response.values:
         response = ""
@@ -138,8 +143,9 @@ def meeting_detail(request, pk):
             "responses": MeetingInvitation.Response.choices,
             "items": [(i, talk_counts.get(i.enterprise_id, 0)) for i in items],
             "venue_form": VenueForm(prefix="venue"),
-            "present_form": PresentForm() if request.user.is_finance_office else None,
-            "cancel_form": CancelForm(),
+            "present_form": present_form
+            or (PresentForm() if request.user.is_finance_office else None),
+            "cancel_form": cancel_form or CancelForm(),
         },
     )
 
@@ -173,7 +179,7 @@ def meeting_cancel(request, pk):
     meeting = selectors.meeting_for_organiser(pk=pk)
     form = CancelForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Say why the meeting is cancelled."))
+        return _meeting_detail_page(request, meeting, cancel_form=form)
     else:
         try:
             services.meeting_cancel(
@@ -267,12 +273,7 @@ def presented_add(request, pk):
     meeting = selectors.meeting_for_organiser(pk=pk)
     form = PresentForm(request.POST)
     if not form.is_valid():
-        for error in (
-            form.errors.get("__all__", [])
-            + form.errors.get("need", [])
-            + form.errors.get("project", [])
-        ):
-            messages.error(request, error)
+        return _meeting_detail_page(request, meeting, present_form=form)
     else:
         try:
             services.presented_item_add(meeting=meeting, actor=request.user, **form.cleaned_data)

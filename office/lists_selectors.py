@@ -28,6 +28,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from banks.models import Institution, LoanProduct
+from core.text import join_labels
 from core.workdays import working_day_counter
 from enterprises.models import OPEN_NEED_STATUSES, Enterprise, FinancingNeed
 from leads.models import ACTIVE_LEAD_STATUSES, Lead, LoanAgreement, overdue_leads_q
@@ -223,7 +224,7 @@ class LeagueRow:
 
     @property
     def declines_text(self) -> str:
-        return "；".join(f"{label} {n}" for label, n in self.declines)
+        return join_labels(f"{label} {n}" for label, n in self.declines)
 
 
 def _period_q(prefix: str, date_from, date_to, *, is_date=False) -> Q:

@@ -19,6 +19,7 @@ from accounts.permissions import finance_office_required, government_required
 from banks.models import Officer
 from core.errors import ServiceError
 from core.exports import Column, export_response
+from core.text import join_labels
 from core.views import show_filter_errors, show_refusal
 from enterprises import services as enterprise_services
 from enterprises.models import RECOMMENDING_DEPARTMENTS, Project
@@ -102,7 +103,7 @@ def unserved_needs(request):
                     r.need.submitted_at,
                     r.waited_days,
                     _unserved_label(r.reason),
-                    "、".join(r.details),
+                    join_labels(r.details),
                 )
                 for r in rows
             ),
@@ -204,6 +205,10 @@ def league_table(request):
             columns=_league_columns(),
             rows=_league_rows(table),
         )
+    return _league_page(request, form, table, start, end)
+
+
+def _league_page(request, form, table, start, end, link_form=None):
     return render(
         request,
         "office/league_table.html",
@@ -214,7 +219,7 @@ def league_table(request):
             "end": end,
             "query": _query_without_page(request),
             "links": selectors.share_links() if request.user.is_finance_office else None,
-            "link_form": ShareLinkForm(initial={"date_from": start, "date_to": end}),
+            "link_form": link_form or ShareLinkForm(initial={"date_from": start, "date_to": end}),
         },
     )
 
@@ -232,9 +237,10 @@ def share_link_create(request):
             url = request.build_absolute_uri(reverse("office:league_shared", args=[link.token]))
             messages.success(request, _("Link created: %(url)s") % {"url": url})
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        # Shown again on the league table, each error beside its field and in the summary.
+        start, end = form.cleaned_data.get("date_from"), form.cleaned_data.get("date_to")
+        table = selectors.institution_league(date_from=start, date_to=end)
+        return _league_page(request, PeriodForm(), table, start, end, link_form=form)
     return redirect("office:league_table")
 
 

@@ -12,11 +12,15 @@
 
   function markCurrentNavItem() {
     var here = window.location.pathname;
-    Array.prototype.forEach.call(document.querySelectorAll("#portal-nav a.nav-link"), function (a) {
-      if (a.pathname === here) {
-        a.setAttribute("aria-current", "page");
-        a.classList.add("active");
-      }
+    var items = document.querySelectorAll("#portal-nav a.nav-link, #portal-nav a.dropdown-item");
+    Array.prototype.forEach.call(items, function (a) {
+      if (a.getAttribute("href") === "#" || a.pathname !== here) return;
+      a.setAttribute("aria-current", "page");
+      a.classList.add("active");
+      // A page inside a menu ("Reviews", "Lists") also marks the menu's button as the active item.
+      var menu = a.closest(".dropdown");
+      var toggle = menu && menu.querySelector(".dropdown-toggle");
+      if (toggle) toggle.classList.add("active");
     });
   }
 

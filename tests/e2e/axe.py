@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from playwright.sync_api import Error as PlaywrightError
 
 AXE_JS = next((Path(settings.BASE_DIR) / "static" / "vendor").glob("axe-core-*/axe.min.js"))
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -32,11 +33,20 @@ LINKS_JS = """
   .map(a => a.href)
 """
 # Empties a POST form's fields and sends it, so the page comes back with its errors. Only forms
-# with a required field left empty are sent: such a form cannot change anything.
+# with a required field left empty are sent: such a form cannot change anything. A required group of
+# checkboxes or radio buttons (_form_field.html marks its fieldset data-required, as browsers have no
+# "required" for a group) and a form that needs at least one choice (data-requires-a-choice) count
+# as required fields when nothing in them is chosen.
 EMPTY_FORM_JS = """
 (index) => {
   const form = document.querySelectorAll('main form[method=post]')[index];
   let emptyRequired = 0;
+  const groups = Array.from(form.querySelectorAll('fieldset[data-required]'));
+  if (form.hasAttribute('data-requires-a-choice')) groups.push(form);
+  for (const group of groups) {
+    for (const el of group.querySelectorAll('input[type=checkbox], input[type=radio]')) el.checked = false;
+    emptyRequired++;
+  }
   for (const el of form.elements) {
     if (el.type === 'hidden' || el.disabled || el.readOnly) continue;
     if (['text', 'textarea', 'number', 'email', 'tel', 'date', 'password', 'url', 'search',
@@ -57,7 +67,8 @@ SUBMIT_JS = """
 FORMS_JS = """
 () => Array.from(document.querySelectorAll('main form[method=post]')).map(f =>
   !f.hasAttribute('hx-post') && !f.getAttribute('onsubmit') &&
-  Array.from(f.elements).some(el => el.required && el.type !== 'hidden'))
+  (Array.from(f.elements).some(el => el.required && el.type !== 'hidden') ||
+   f.hasAttribute('data-requires-a-choice') || !!f.querySelector('fieldset[data-required]')))
 """
 
 
@@ -125,7 +136,13 @@ def crawl_and_check(
             if key in seen:
                 continue
             seen.add(key)
-            response = page.goto(url)
+            try:
+                response = page.goto(url)
+            except PlaywrightError as error:
+                # A link that sends a file (a workbook, say) is not a page.
+                if "Download is starting" in str(error):
+                    continue
+                raise
             if (
                 response is None
                 or response.status >= 400

@@ -12,8 +12,11 @@ from tests.factories import (
     EnterpriseFactory,
     FinancingNeedFactory,
     LeadFactory,
+    LoanAgreementFactory,
     LoanProductFactory,
+    MeetingFactory,
     ProjectFactory,
+    SubVenueFactory,
 )
 
 from .conftest import SCREENSHOTS, log_in
@@ -66,7 +69,23 @@ def district(enterprise_member, enterprise, officer_user, institution, finance_u
             need__purpose="扩大生产规模，购置原材料并支付供应商货款",
         )
     EnterpriseFactory(name="待核验的清溪锌业有限公司", verification_status="pending")
-    return {"need": need, "lead": lead, "product": product, "pending": enterprise}
+    # A meeting with an agreement signed at one of its venues: the report, the talks and the
+    # dashboard have rows to lay out.
+    meeting = MeetingFactory(title="清溪区2026年政银企对接会（氟化工新材料产业链专场）")
+    venue = SubVenueFactory(meeting=meeting, name="工业园区分会场", is_main=True, position=0)
+    LoanAgreementFactory(
+        meeting=meeting,
+        sub_venue=venue,
+        amount=12_000_000,
+        lead__need__enterprise__name="清溪恒氟新材料科技股份有限公司",
+    )
+    return {
+        "need": need,
+        "lead": lead,
+        "product": product,
+        "pending": enterprise,
+        "meeting": meeting,
+    }
 
 
 def _pages(d):
@@ -110,6 +129,15 @@ def _pages(d):
             ("office-needs", reverse("office:need_list")),
             ("office-leads", reverse("office:lead_list")),
             ("office-agreements", reverse("office:agreement_list")),
+            ("dashboard", reverse("office:dashboard")),
+            ("funnel", reverse("office:funnel")),
+            ("targets", reverse("office:annual_targets")),
+            ("meetings", reverse("office:meeting_list")),
+            ("meeting", reverse("office:meeting_detail", args=[d["meeting"].pk])),
+            ("meeting-report", reverse("office:meeting_report", args=[d["meeting"].pk])),
+            ("meeting-talks", reverse("office:meeting_talks", args=[d["meeting"].pk])),
+            ("meeting-board-link", reverse("office:meeting_board_link", args=[d["meeting"].pk])),
+            ("my-meetings", reverse("meetings:my_meetings")),
         ],
     }
 

@@ -211,3 +211,20 @@ def test_editing_this_and_the_following_through_the_form(web_as, finance_user):
     assert response.status_code == 302
     places = list(series.occurrences.order_by("series_slot").values_list("location", flat=True))
     assert places == ["区行政中心", "区金融服务中心", "区金融服务中心"]
+
+
+def test_cancelling_without_a_reason_shows_the_error_beside_its_field(
+    web_as, finance_user, meeting
+):
+    client = web_as(finance_user)
+    url = reverse("office:meeting_detail", args=[meeting.pk])
+    response = csrf_post(
+        client, reverse("office:meeting_cancel", args=[meeting.pk]), {"reason": ""}, form_url=url
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "data-error-summary" in page
+    assert 'id="id_reason_error"' in page
+    assert 'aria-invalid="true"' in page
+    meeting.refresh_from_db()
+    assert meeting.status == "scheduled"

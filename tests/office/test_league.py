@@ -259,3 +259,20 @@ def test_a_share_link_keeps_the_period_it_was_made_for(district, web_as, finance
 )
 def test_weighted_median_is_the_median_of_the_repeated_values(counts, expected):
     assert weighted_median(Counter(counts)) == expected
+
+
+def test_a_share_link_form_with_errors_comes_back_on_the_league_table(
+    district, web_as, finance_user
+):
+    web = web_as(finance_user)
+    response = csrf_post(
+        web,
+        reverse("office:share_link_create"),
+        {"days": 0},
+        form_url=reverse("office:league_table"),
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "data-error-summary" in page
+    assert 'id="id_days_error"' in page
+    assert not LeagueShareLink.objects.exists()
