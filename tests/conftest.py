@@ -54,6 +54,28 @@ def pytest_collection_modifyitems(config, items):
         items[:] = [item for item in items if item not in slow]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _a_cache_of_each_workers_own():
+    """With Redis as the cache, each xdist worker caches in a Redis database of its own (10 +
+    its number): one worker's keys (user ids repeat across the workers' databases) and its
+    per-test flush never reach another worker, nor the broker's database."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    from django.conf import settings
+    from django.test.utils import override_settings
+
+    default = settings.CACHES["default"]
+    if "redis" not in default["BACKEND"].lower():
+        yield
+        return
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    number = int(worker[2:]) if worker[2:].isdigit() else 0
+    parts = urlsplit(default["LOCATION"])
+    location = urlunsplit(parts._replace(path=f"/{10 + number}"))
+    with override_settings(CACHES={"default": {**default, "LOCATION": location}}):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache: cached counts and tokens of an earlier test's
