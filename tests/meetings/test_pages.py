@@ -228,3 +228,19 @@ def test_cancelling_without_a_reason_shows_the_error_beside_its_field(
     assert 'aria-invalid="true"' in page
     meeting.refresh_from_db()
     assert meeting.status == "scheduled"
+
+
+def test_the_meeting_page_links_every_page_of_the_meeting(web_as, bureau_user, meeting):
+    client = web_as(bureau_user)
+    page = client.get(reverse("office:meeting_detail", args=[meeting.pk])).content.decode()
+    for name in (
+        "office:meeting_report",
+        "office:meeting_board_link",
+        "office:meeting_talks",
+        "office:meeting_reminders",
+        "office:meeting_checkin",
+        "office:meeting_follow_up",
+    ):
+        url = reverse(name, args=[meeting.pk])
+        assert f'href="{url}"' in page, name
+        assert client.get(url).status_code == 200, name
