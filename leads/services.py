@@ -602,6 +602,15 @@ def loan_agreement_sign(
         errors["sub_venue"] = _("This venue belongs to another meeting.")
     if meeting is not None and meeting.status == Meeting.Status.CANCELLED:
         errors["meeting"] = _("This meeting was cancelled.")
+    elif (
+        meeting is not None
+        and signed_on is not None
+        and signed_on < timezone.localdate(meeting.starts_at)
+    ):
+        errors["meeting"] = _(
+            "This meeting is on %(date)s, after the signing date: an agreement signed at a meeting "
+            "is signed on its day or later."
+        ) % {"date": timezone.localdate(meeting.starts_at).isoformat()}
     _raise_first(errors)
     if not confirmed_large_amount and agreement_amount_is_large(
         lead=lead, need=need, amount=amount

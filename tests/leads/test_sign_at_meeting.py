@@ -27,7 +27,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def meetings():
-    today = MeetingFactory(title="今天的对接会")
+    start = timezone.now() - dt.timedelta(hours=1)
+    today = MeetingFactory(
+        title="今天的对接会", starts_at=start, ends_at=start + dt.timedelta(hours=3)
+    )
     other = MeetingFactory(title="另一场对接会")
     return {
         "today": today,
@@ -172,4 +175,27 @@ def test_the_service_refuses_a_venue_of_another_meeting(lead, meetings, officer_
             sub_venue=meetings["other_venue"],
         )
     assert refused.value.field == "sub_venue"
+    assert not LoanAgreement.objects.exists()
+
+
+def test_the_service_refuses_a_meeting_that_is_after_the_signing_date(lead, officer_user):
+    # Yesterday's meeting (09:30 Shanghai); the agreement says it was signed the day before it.
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    start = dt.datetime.combine(yesterday, dt.time(9, 30), tzinfo=timezone.get_current_timezone())
+    earlier = MeetingFactory(
+        title="昨天的对接会", starts_at=start, ends_at=start + dt.timedelta(hours=2)
+    )
+    with pytest.raises(ServiceError) as refused:
+        loan_agreement_sign(
+            lead=lead,
+            officer=officer_user.officer,
+            amount=Decimal("3000000.00"),
+            rate=Decimal("3.85"),
+            term_months=12,
+            signed_on=yesterday - dt.timedelta(days=1),
+            contract_number="QX-MEETING-003",
+            meeting=earlier,
+        )
+    assert refused.value.field == "meeting"
+    assert f"{yesterday:%Y-%m-%d}" in str(refused.value)
     assert not LoanAgreement.objects.exists()
