@@ -89,7 +89,7 @@ def test_the_invitee_answers_in_the_portal(page, shot, meeting, officer_user):
     page.fill("input[name=substitute_name]", "李副行长")
     page.click("main form button:has-text('提交答复')")
     expect(page.locator(".alert-success")).to_contain_text("您的答复已记录")
-    expect(page.locator("main")).to_contain_text("代为参会: 李副行长")
+    expect(page.locator("main")).to_contain_text("代为参会：李副行长")
     invitation.refresh_from_db()
     assert (invitation.response, invitation.substitute_name) == ("declined", "李副行长")
 
