@@ -262,3 +262,20 @@ def test_syncing_corrects_stale_library_rows_and_counts_them():
     assert got[dt.date(2026, 10, 4)] == (False, "国庆节", library)
     assert got[dt.date(2026, 10, 10)] == (True, "国庆节调休上班", library)
     assert calendar_sync_from_library(years=range(2026, 2027)) == 0
+
+
+def test_a_short_count_reads_the_calendar_once(django_assert_num_queries):
+    # 10 working days fit in the first window (2 × 10 + 40 days): one read of the office table.
+    with django_assert_num_queries(1):
+        assert add_working_days(dt.date(2026, 9, 30), 10) == dt.date(2026, 10, 20)
+
+
+def test_a_long_closure_reads_the_calendar_twice(django_assert_num_queries):
+    # First window 29 Jan + 42 days = 12 March; the second (from 13 March, 42 days more) reaches
+    # 24 April, past the closure's end on 15 April: two reads in all.
+    closure = [dt.date(2027, 2, 1) + dt.timedelta(days=n) for n in range(74)]
+    CalendarDay.objects.bulk_create(
+        [CalendarDay(date=day, is_workday=False, name="停工") for day in closure]
+    )
+    with django_assert_num_queries(2):
+        assert add_working_days(dt.date(2027, 1, 29), 1) == dt.date(2027, 4, 16)
