@@ -279,3 +279,22 @@ def test_a_long_closure_reads_the_calendar_twice(django_assert_num_queries):
     )
     with django_assert_num_queries(2):
         assert add_working_days(dt.date(2027, 1, 29), 1) == dt.date(2027, 4, 16)
+
+
+def test_every_holiday_gets_its_official_chinese_name():
+    # The first day of each holiday, named as in the State Council notices; 3 Sept 2015 was the
+    # one-off 抗战胜利70周年纪念日.
+    expected = {
+        dt.date(2026, 1, 1): "元旦",
+        dt.date(2026, 2, 15): "春节",
+        dt.date(2026, 4, 4): "清明节",
+        dt.date(2026, 5, 1): "劳动节",
+        dt.date(2026, 6, 19): "端午节",
+        dt.date(2026, 9, 25): "中秋节",
+        dt.date(2026, 10, 1): "国庆节",
+        dt.date(2015, 9, 3): "抗战胜利70周年纪念日",
+    }
+    calendar_sync_from_library(years=range(2015, 2016))
+    calendar_sync_from_library(years=range(2026, 2027))
+    got = dict(CalendarDay.objects.filter(date__in=list(expected)).values_list("date", "name"))
+    assert got == expected
