@@ -87,6 +87,8 @@ TARGETS = {
             "tests/office/test_office_access.py",
             "tests/enterprises/test_access.py",
             "tests/accounts/test_pages.py",
+            "tests/accounts/test_permissions.py",
+            "tests/banks/test_selectors.py",
         ],
     ),
 }
