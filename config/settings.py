@@ -5,6 +5,8 @@ the portal runs on a SQLite file and a file-system Celery broker under ``var/``.
 """
 
 import os
+import secrets
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -20,17 +22,31 @@ env = environ.Env()
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
+# Commands that only read the code (models, migrations, message catalogues): they never sign,
+# serve or store anything, so they run without a key, still in production mode.
+CODE_ONLY_COMMANDS = {
+    "makemigrations",
+    "showmigrations",
+    "sqlmigrate",
+    "makemessages",
+    "compilemessages",
+}
 if DEBUG:
     SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="insecure-development-key-not-for-production")
 elif "DJANGO_SECRET_KEY" in os.environ:
     SECRET_KEY = env.str("DJANGO_SECRET_KEY")
+elif (
+    len(sys.argv) > 1
+    and Path(sys.argv[0]).name == "manage.py"
+    and sys.argv[1] in CODE_ONLY_COMMANDS
+):
+    # A throwaway key for this process only: nothing these commands do uses it.
+    SECRET_KEY = secrets.token_urlsafe(50)
 else:
-    # Production is the default for every command (issue 9, item 15), so a developer's plain
-    # `python manage.py makemigrations --check` lands here too: say both ways out.
+    # Production is the default for every other command and for the web server and workers.
     raise ImproperlyConfigured(
         "Set the DJANGO_SECRET_KEY environment variable (production), or DJANGO_DEBUG=1 on a "
-        "development machine, e.g. `DJANGO_DEBUG=1 python manage.py makemigrations --check` "
-        "or `make check`."
+        "development machine, e.g. `DJANGO_DEBUG=1 python manage.py runserver` or `make run`."
     )
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])

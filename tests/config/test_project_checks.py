@@ -84,3 +84,30 @@ def test_the_web_server_is_secure_by_default(tmp_path):
     )
     assert completed.returncode != 0
     assert "DJANGO_SECRET_KEY" in completed.stderr
+
+
+def test_code_only_commands_run_without_a_key_and_stay_in_production(tmp_path):
+    """`python manage.py makemigrations --check` reads models and migrations only: it needs no
+    key, while every other command still does (test above)."""
+    env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SECRET_KEY", "DJANGO_DEBUG"}}
+    env |= {"DJANGO_SETTINGS_MODULE": "config.settings", "PORTAL_VAR_DIR": str(tmp_path)}
+    completed = subprocess.run(
+        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    assert "No changes detected" in completed.stdout
+    migrate = subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert migrate.returncode != 0
+    assert "DJANGO_SECRET_KEY" in migrate.stderr
