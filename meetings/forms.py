@@ -5,6 +5,7 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -315,15 +316,19 @@ _UNIT_MINUTES = {
 
 
 def offsets_as_text(minutes: list[int]) -> str:
-    """The stored minutes as the field shows them: "7天, 1天, 2小时"."""
+    """The stored minutes as the field shows them, in the page's language and in units the field
+    reads back: "7天, 1天, 2小时" in Chinese, "7d, 1d, 2h" in English."""
+    # Translators: units of reminder times typed as "7天, 1天, 2小时"; keep 天/小时/分钟 (the
+    # field reads those and d/h/min only).
+    day, hour, minute = gettext("d"), gettext("h"), gettext("min")
     parts = []
     for value in sorted(minutes, reverse=True):
         if value % (24 * 60) == 0:
-            parts.append(f"{value // (24 * 60)}天")
+            parts.append(f"{value // (24 * 60)}{day}")
         elif value % 60 == 0:
-            parts.append(f"{value // 60}小时")
+            parts.append(f"{value // 60}{hour}")
         else:
-            parts.append(f"{value}分钟")
+            parts.append(f"{value}{minute}")
     return ", ".join(parts)
 
 

@@ -3,10 +3,11 @@
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from core.errors import ServiceError
 from core.models import AuditEvent
-from meetings.forms import ReminderOffsetsField
+from meetings.forms import ReminderOffsetsField, offsets_as_text
 from meetings.models import validate_reminder_offsets
 from meetings.reminders import meeting_reminder_offsets_set
 from tests.conftest import csrf_post
@@ -66,3 +67,11 @@ def test_only_the_finance_office_may_set_times(meeting, officer_user, bureau_use
             meeting_reminder_offsets_set(meeting=meeting, actor=actor, offsets=[60])
     meeting.refresh_from_db()
     assert meeting.reminder_offsets == [10080, 1440, 120]
+
+
+def test_the_field_shows_times_in_the_pages_language_and_reads_them_back():
+    field = ReminderOffsetsField()
+    for language, shown in (("zh-hans", "7天, 1天, 2小时, 30分钟"), ("en", "7d, 1d, 2h, 30min")):
+        with translation.override(language):
+            assert offsets_as_text([120, 10080, 30, 1440]) == shown
+            assert field.clean(shown) == [10080, 1440, 120, 30]
