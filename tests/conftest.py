@@ -198,6 +198,19 @@ def web_as(client):
     return login
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _a_task_queue_of_each_workers_own():
+    """Each xdist worker sends and consumes on a queue of its own: with one broker, another
+    worker's Celery worker would otherwise take a task and run it against its own database, and
+    its purge would drop this worker's tasks."""
+    from config.celery import app
+
+    before = app.conf.task_default_queue
+    app.conf.task_default_queue = f"portal-tests-{os.environ.get('PYTEST_XDIST_WORKER', 'gw0')}"
+    yield
+    app.conf.task_default_queue = before
+
+
 @pytest.fixture
 def celery_worker(transactional_db):
     """A real Celery worker in a thread: Redis in CI, the file-system broker otherwise."""
