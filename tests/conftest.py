@@ -77,6 +77,16 @@ def _a_cache_of_each_workers_own():
 
 
 @pytest.fixture(autouse=True)
+def _outbox_publishes_again():
+    """Each test starts with the outbox publishing: an earlier test's broker outage pauses the
+    process's publishing for BROKER_DOWN_PAUSE_SECONDS, and a worker test right after it would
+    wait for tasks that were never sent."""
+    from core import outbox
+
+    outbox._paused_until = 0.0
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache: cached counts and tokens of an earlier test's
     (rolled back) rows must not show."""
