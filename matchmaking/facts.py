@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Q, Sum
 
 from banks.models import LoanProduct
 from enterprises.models import (
@@ -212,12 +212,17 @@ def live_products_version() -> tuple | None:
 
 def live_product_facts() -> list[ProductFacts]:
     """Facts of every published product, cached in the process until any product or
-    institution rate changes (one cheap aggregate query checks that)."""
+    institution rate changes (one cheap aggregate query checks that).
+
+    The set of live products (published, of an active institution) is fingerprinted by its size
+    and the sum of its ids, so a product leaving or joining it is noticed whatever the route: a
+    retirement, an institution switched off, a bulk update that leaves ``updated_at`` alone."""
+    live = Q(status=LoanProduct.Status.PUBLISHED, institution__is_active=True)
     key = tuple(
         LoanProduct.objects.aggregate(
-            count=Count("id", filter=Q(status=LoanProduct.Status.PUBLISHED)),
+            count=Count("id", filter=live),
+            ids=Sum("id", filter=live),
             changed=Max("updated_at"),
-            institutions=Count("institution", filter=Q(institution__is_active=True), distinct=True),
             rates=Max("institution__response_rate_updated_at"),
         ).values()
     )

@@ -33,7 +33,11 @@ TARGETS = {
         None,
         ["tests/matchmaking/test_rules.py"],
     ),
-    "matchmaking_facts": (["matchmaking/facts.py"], None, ["tests/matchmaking/test_engine.py"]),
+    "matchmaking_facts": (
+        ["matchmaking/facts.py"],
+        None,
+        ["tests/matchmaking/test_engine.py", "tests/matchmaking/test_facts.py"],
+    ),
     "core_sizing": (["core/sizing.py"], None, ["tests/core/test_sizing.py"]),
     "core_uscc": (["core/uscc.py"], None, ["tests/core/test_uscc.py"]),
     "core_workdays": (
@@ -44,7 +48,12 @@ TARGETS = {
     "leads_services": (
         ["leads/services.py"],
         None,
-        ["tests/leads", "tests/banks/test_access.py", "tests/enterprises/test_consent.py"],
+        [
+            "tests/leads",
+            "tests/office",
+            "tests/banks/test_access.py",
+            "tests/enterprises/test_consent.py",
+        ],
     ),
     "leads_selectors": (
         ["leads/selectors.py"],
@@ -92,6 +101,7 @@ TARGETS = {
         ],
     ),
 }
+TEMPLATE_DB = "template.sqlite3"
 PYTEST_ARGS = ["-p", "no:randomly", "-p", "no:cacheprovider", "-n", "0", "-q"]
 
 
@@ -99,12 +109,14 @@ def _toml_list(values):
     return "[" + ", ".join(json.dumps(v) for v in values) + "]"
 
 
-def _env():
+def _env(target: str):
     env = dict(os.environ)
     for name in ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "PORTAL_REQUIRE_SERVICES"):
         env.pop(name, None)  # fast SQLite and the file-system broker
     env["DJANGO_DEBUG"] = "1"
     env["PORTAL_MUTATION"] = "1"  # tests/conftest.py leaves out worker, SMTP, browser tests
+    # Each mutant's pytest copies this migrated database instead of migrating its own.
+    env["PORTAL_MUTATION_DB"] = str(WORK / target / TEMPLATE_DB)
     return env
 
 
@@ -140,6 +152,10 @@ def prepare(target: str) -> Path:
         "timeout_constant = 60.0\n"
     )
     (workdir / "pyproject.toml").write_text(pyproject)
+    env = _env(target) | {"DATABASE_URL": f"sqlite:///{workdir / TEMPLATE_DB}"}
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--verbosity", "0"], cwd=workdir, env=env, check=True
+    )
     return workdir
 
 
@@ -153,7 +169,7 @@ def run(target: str, max_children: int, *, resume: bool = False) -> int:
     command = ["nice", "-n", "10", str(mutmut), "run", "--max-children", str(max_children)]
     command += patterns or []
     with open(workdir / "mutmut.log", "w") as log:
-        return subprocess.call(command, cwd=workdir, env=_env(), stdout=log, stderr=log)
+        return subprocess.call(command, cwd=workdir, env=_env(target), stdout=log, stderr=log)
 
 
 def retest(target: str, max_children: int) -> int:
@@ -167,7 +183,7 @@ def retest(target: str, max_children: int) -> int:
     mutmut = Path(sys.executable).parent / "mutmut"
     command = ["nice", "-n", "10", str(mutmut), "run", "--max-children", str(max_children)]
     with open(workdir / "mutmut-retest.log", "w") as log:
-        return subprocess.call(command + survivors, cwd=workdir, env=_env(), stdout=log, stderr=log)
+        return subprocess.call(command + survivors, cwd=workdir, env=_env(target), stdout=log, stderr=log)
 
 
 def results(target: str) -> dict[str, str] | None:
@@ -180,7 +196,7 @@ def results(target: str) -> dict[str, str] | None:
     out = subprocess.run(
         [str(mutmut), "results", "--all", "true"],
         cwd=workdir,
-        env=_env(),
+        env=_env(target),
         capture_output=True,
         text=True,
     ).stdout

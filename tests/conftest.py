@@ -54,6 +54,30 @@ def pytest_collection_modifyitems(config, items):
         items[:] = [item for item in items if item not in slow]
 
 
+if MUTATION_RUN and os.environ.get("PORTAL_MUTATION_DB"):
+
+    @pytest.fixture(scope="session")
+    def django_db_setup(django_db_blocker):
+        """A mutation run forks one pytest per mutant: migrating a fresh test database each time
+        took most of a mutant's seconds. scripts/mutation.py migrates a template once; each
+        run works on a copy of it in memory-backed storage, removed afterwards."""
+        import shutil
+        import tempfile
+
+        from django.db import connections
+
+        template = os.environ["PORTAL_MUTATION_DB"]
+        folder = "/dev/shm" if os.path.isdir("/dev/shm") else tempfile.gettempdir()
+        copy = os.path.join(folder, f"portal-mutant-{os.getpid()}.sqlite3")
+        shutil.copyfile(template, copy)
+        connection = connections["default"]
+        connection.close()
+        connection.settings_dict["NAME"] = copy
+        yield
+        connection.close()
+        os.remove(copy)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _a_cache_of_each_workers_own():
     """With Redis as the cache, each xdist worker caches in a Redis database of its own (10 +
