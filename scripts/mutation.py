@@ -154,7 +154,10 @@ def prepare(target: str) -> Path:
     (workdir / "pyproject.toml").write_text(pyproject)
     env = _env(target) | {"DATABASE_URL": f"sqlite:///{workdir / TEMPLATE_DB}"}
     subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--verbosity", "0"], cwd=workdir, env=env, check=True
+        [sys.executable, "manage.py", "migrate", "--verbosity", "0"],
+        cwd=workdir,
+        env=env,
+        check=True,
     )
     return workdir
 
@@ -183,7 +186,9 @@ def retest(target: str, max_children: int) -> int:
     mutmut = Path(sys.executable).parent / "mutmut"
     command = ["nice", "-n", "10", str(mutmut), "run", "--max-children", str(max_children)]
     with open(workdir / "mutmut-retest.log", "w") as log:
-        return subprocess.call(command + survivors, cwd=workdir, env=_env(target), stdout=log, stderr=log)
+        return subprocess.call(
+            command + survivors, cwd=workdir, env=_env(target), stdout=log, stderr=log
+        )
 
 
 def results(target: str) -> dict[str, str] | None:
