@@ -70,15 +70,13 @@ def test_a_need_s_facts_carry_every_field_in_the_rules_units():
         status="submitted",
     )
     [got] = need_facts([need.pk])
-    assert got.id == need.pk
+    assert (got.id, got.term) == (need.pk, 18)
     assert got.amount == 123456789  # fen
-    assert got.term == 18
     assert got.max_rate == 435  # basis points
     assert got.loan_kind == RENEWAL
     assert got.collateral == LAND | RECEIVABLES
     assert got.size == MEDIUM
-    assert got.chain_id == chain.pk
-    assert got.key_chain is True
+    assert (got.chain_id, got.key_chain) == (chain.pk, True)
     assert got.key_project is True
     assert got.recommended is False
     assert got.is_open is True
@@ -223,8 +221,7 @@ def test_a_product_s_facts_carry_every_field_in_the_rules_units():
     other.eligible_chains.set([chain_b])
     by_id = {f.id: f for f in product_facts()}
     got = by_id[product.pk]
-    assert got.institution_id == institution.pk
-    assert got.is_live is True
+    assert (got.institution_id, got.is_live) == (institution.pk, True)
     assert (got.min_amount, got.max_amount) == (5000000, 300000050)
     assert (got.min_term, got.max_term) == (3, 60)
     assert (got.min_rate, got.max_rate) == (310, 625)
