@@ -89,6 +89,11 @@ def test_consent_rows_of_a_need_open_to_all_ignore_a_stale_choice_list():
     assert [(row["institution"], row["times_opened"]) for row in rows] == [(opener, 1)]
 
 
+def _record(lead, note, at, *, actor=None, to_state=Lead.Status.INFO_REQUESTED):
+    action = AuditEvent.Action.STATUS if to_state else AuditEvent.Action.NOTE
+    audit_record(obj=lead, action=action, actor=actor, to_state=to_state, note=note, at=at)
+
+
 @pytest.mark.django_db
 def test_info_requests_list_the_waiting_leads_with_the_latest_question():
     need = FinancingNeedFactory(status="in_progress")
@@ -98,28 +103,14 @@ def test_info_requests_list_the_waiting_leads_with_the_latest_question():
     never_recorded = LeadFactory(need=need, status=Lead.Status.INFO_REQUESTED)
     earlier = timezone.now() - dt.timedelta(days=2)
     # Recorded out of order (an import): the later question has the lower id.
-    audit_record(
-        obj=asked_twice,
-        action=AuditEvent.Action.STATUS,
+    _record(asked_twice, "请补充近三个月流水", earlier + dt.timedelta(days=1), actor=officer)
+    _record(asked_twice, "请提供房产证", earlier, actor=officer)
+    _record(
+        asked_twice,
+        "内部备注，不是提问",
+        earlier + dt.timedelta(days=1, hours=1),
         actor=officer,
-        to_state=Lead.Status.INFO_REQUESTED,
-        note="请补充近三个月流水",
-        at=earlier + dt.timedelta(days=1),
-    )
-    audit_record(
-        obj=asked_twice,
-        action=AuditEvent.Action.STATUS,
-        actor=officer,
-        to_state=Lead.Status.INFO_REQUESTED,
-        note="请提供房产证",
-        at=earlier,
-    )
-    audit_record(
-        obj=asked_twice,
-        action=AuditEvent.Action.NOTE,
-        actor=officer,
-        note="内部备注，不是提问",
-        at=earlier + dt.timedelta(days=1, hours=1),
+        to_state="",
     )
     rows = info_requests_on_need(leads=[working, asked_twice, never_recorded])
     assert rows == [(asked_twice, "请补充近三个月流水"), (never_recorded, "")]
@@ -130,13 +121,7 @@ def test_of_two_questions_at_the_same_moment_the_later_recorded_wins():
     lead = LeadFactory(status=Lead.Status.INFO_REQUESTED)
     at = timezone.now() - dt.timedelta(hours=1)
     for note in ("第一次提问", "第二次提问"):
-        audit_record(
-            obj=lead,
-            action=AuditEvent.Action.STATUS,
-            to_state=Lead.Status.INFO_REQUESTED,
-            note=note,
-            at=at,
-        )
+        _record(lead, note, at)
     assert info_requests_on_need(leads=[lead]) == [(lead, "第二次提问")]
 
 

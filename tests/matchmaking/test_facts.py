@@ -4,6 +4,7 @@ weights of the policy in force, which needs are open, and when the cached live p
 Expected values are written out by hand (fen, basis points, bit positions in the order the
 choices are declared), not computed with the helpers under test."""
 
+import dataclasses
 from decimal import Decimal
 
 import pytest
@@ -21,7 +22,6 @@ from matchmaking.facts import (
     weights_current,
 )
 from matchmaking.models import ScoringPolicy
-from matchmaking.rules import Weights
 from tests.factories import (
     EnterpriseFactory,
     FinancingNeedFactory,
@@ -252,29 +252,23 @@ def test_only_live_products_unless_asked_for_all():
 
 @pytest.mark.django_db
 def test_the_weights_are_the_policy_in_force():
-    ScoringPolicy.objects.create(weight_amount=1, weight_term=2)
-    ScoringPolicy.objects.create(
-        weight_amount=11,
-        weight_term=12,
-        weight_rate=13,
-        weight_policy=14,
-        weight_speed=15,
-        weight_response=16,
-        recommendation_bonus=7,
-        min_score=Decimal("42.5"),
-        top_k=9,
-    )
-    assert weights_current() == Weights(
-        amount=11,
-        term=12,
-        rate=13,
-        policy=14,
-        speed=15,
-        response=16,
-        recommendation=7,
-        min_score=Decimal("42.5"),
-        top_k=9,
-    )
+    ScoringPolicy.objects.create(weight_amount=1, weight_term=2)  # an older policy
+    policy = {
+        "weight_amount": 11,
+        "weight_term": 12,
+        "weight_rate": 13,
+        "weight_policy": 14,
+        "weight_speed": 15,
+        "weight_response": 16,
+        "recommendation_bonus": 7,
+        "min_score": Decimal("42.5"),
+        "top_k": 9,
+    }
+    ScoringPolicy.objects.create(**policy)
+    # The policy's columns under the rules' names: weight_amount -> amount, and so on.
+    renamed = {"recommendation_bonus": "recommendation"}
+    expected = {renamed.get(k, k.removeprefix("weight_")): v for k, v in policy.items()}
+    assert dataclasses.asdict(weights_current()) == expected
 
 
 @pytest.mark.django_db
