@@ -1070,10 +1070,7 @@ def overdue_reminders_send(*, now=None) -> dict[str, int]:
             % {"institution": institution, "count": len(leads)}
             for institution, leads in by_institution
         )
-        finance = User.objects.filter(
-            role=User.Role.GOVERNMENT, department=User.Department.FINANCE_OFFICE, is_active=True
-        )
-        for user in finance:
+        for user in _finance_office_users():
             if _claim_reminder(kind="overdue-digest", key=day, recipient=user):
                 with transaction.atomic():
                     notice_send(
