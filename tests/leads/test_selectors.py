@@ -359,15 +359,18 @@ def test_matched_needs_best_score_first_with_what_the_list_shows():
     institution = InstitutionFactory()
     products = [LoanProductFactory(institution=institution) for _ in range(2)]
     chain = IndustryChainFactory(name="智能装备产业链")
-    first, tied, best = (
+    # Written in the order tied, first, best, with ids that sort first, tied, best: a tie must
+    # come out in id order, not in the order the rows were written.
+    tied, first, best = (
         FinancingNeedFactory(
+            pk=pk,
             status="submitted",
             enterprise=EnterpriseFactory(chain=chain),
             amount=Decimal("3000000.00"),
             term_months=24,
             loan_kind=FinancingNeed.LoanKind.RENEWAL,
         )
-        for _ in range(3)
+        for pk in (9002, 9001, 9003)
     )
     scores = {first: ("65.00", "72.50"), tied: ("72.50", "60.00"), best: ("90.00", "61.00")}
     for need, pair in scores.items():
@@ -395,8 +398,9 @@ def test_the_inbox_orders_equal_scores_by_the_nearest_deadline_then_by_age():
     officer = OfficerFactory()
     soon = timezone.now() + dt.timedelta(days=1)
     later = LeadFactory(institution=officer.institution, contact_due_at=soon + dt.timedelta(1))
-    first = LeadFactory(institution=officer.institution, contact_due_at=soon)
-    second = LeadFactory(institution=officer.institution, contact_due_at=soon)
+    # Written second first, with ids in the other order: a tie comes out in id order.
+    second = LeadFactory(pk=9002, institution=officer.institution, contact_due_at=soon)
+    first = LeadFactory(pk=9001, institution=officer.institution, contact_due_at=soon)
     top = LeadFactory(institution=officer.institution, score=Decimal("95.00"))
     inbox = lead_inbox(officer=officer, params=QueryDict())
     assert list(inbox.qs) == [top, first, second, later]
@@ -488,18 +492,19 @@ def test_past_meetings_are_the_latest_held_ones_with_what_stands_of_their_agreem
     assert list(past_meetings_with_totals(limit=6)) == held
 
 
-def test_payouts_are_listed_by_date_then_as_recorded():
+def test_payouts_are_listed_by_date_then_by_id():
     agreement = LoanAgreementFactory()
     day = timezone.localdate() - dt.timedelta(days=10)
 
-    def pay(on, wan):
+    def pay(pk, on, wan):
         return Disbursement.objects.create(
-            agreement=agreement, amount=Decimal(wan) * 10000, disbursed_on=on
+            pk=pk, agreement=agreement, amount=Decimal(wan) * 10000, disbursed_on=on
         )
 
-    late = pay(day + dt.timedelta(days=3), 100)
-    early_a = pay(day, 50)
-    early_b = pay(day, 60)
+    # Written late, early_b, early_a; on one day the lower id (early_a) comes first.
+    late = pay(9001, day + dt.timedelta(days=3), 100)
+    early_b = pay(9003, day, 60)
+    early_a = pay(9002, day, 50)
     assert list(disbursements_for(agreement=agreement)) == [early_a, early_b, late]
 
 
