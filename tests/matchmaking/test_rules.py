@@ -210,7 +210,8 @@ def test_recommendation_adds_the_bonus_points_on_top_and_says_so():
     assert (bonus.points, bonus.max_points) == (5.0, 5.0)
     not_bonus = next(c for c in plain.criteria if c.code == "recommendation")
     assert not_bonus.points == 0.0
-    assert bonus.sentence != not_bonus.sentence
+    assert bonus.sentence == "加分：该企业或项目获区级部门推荐（分值由金融办设定）"
+    assert not_bonus.sentence == "部门推荐加分（未获推荐）"
 
 
 def test_recommendation_bonus_never_lifts_a_score_above_100():
