@@ -4,16 +4,19 @@ Like healthchecks' Alice, Bob and Charlie: each door is tried by the persona who
 by outsiders who must be refused.
 """
 
+import datetime as dt
 import os
 
 import pytest
 from django.core.cache import cache
+from django.utils import timezone
 
 from accounts.models import User
 
 from .factories import (
     EnterpriseMemberFactory,
     InstitutionFactory,
+    MeetingFactory,
     OfficerFactory,
     UserFactory,
 )
@@ -179,6 +182,19 @@ def finance_user(db):
 def bureau_user(db):
     return UserFactory(
         username="zhengh", role=User.Role.GOVERNMENT, department=User.Department.DEVELOPMENT_REFORM
+    )
+
+
+@pytest.fixture
+def meeting(finance_user):
+    """A symposium ten days from now, organised by the finance office."""
+    starts_at = (timezone.now() + dt.timedelta(days=10)).replace(microsecond=0)
+    return MeetingFactory(
+        title="第一季度政银企座谈会",
+        kind="symposium",
+        starts_at=starts_at,
+        ends_at=starts_at + dt.timedelta(hours=2),
+        organizer=finance_user,
     )
 
 

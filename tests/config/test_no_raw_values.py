@@ -44,6 +44,7 @@ from tests.factories import (
     OfficerFactory,
     ProjectFactory,
 )
+from tests.refusals import PORTAL_APPS
 
 pytestmark = pytest.mark.django_db
 
@@ -62,16 +63,7 @@ def _portal_enum_codes() -> set[str]:
     """Every value of every TextChoices the portal's own apps and core define."""
     choices = {Collateral, Industry, SizeClass, Measure}
     for model in apps.get_models():
-        if model._meta.app_label not in {
-            "core",
-            "accounts",
-            "banks",
-            "enterprises",
-            "matchmaking",
-            "meetings",
-            "leads",
-            "office",
-        }:
+        if model._meta.app_label not in PORTAL_APPS:
             continue
         for attr in vars(model).values():
             if isinstance(attr, type) and issubclass(attr, models.TextChoices):

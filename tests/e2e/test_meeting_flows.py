@@ -15,7 +15,6 @@ from office.models import LeagueShareLink
 from office.services import league_share_link_create
 from tests.factories import (
     EnterpriseFactory,
-    MeetingFactory,
     MeetingInvitationFactory,
     OfficerFactory,
     ProjectFactory,
@@ -24,19 +23,6 @@ from tests.factories import (
 from .conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def meeting(finance_user):
-    """A symposium ten days from now, organised by the finance office."""
-    starts_at = (timezone.now() + dt.timedelta(days=10)).replace(microsecond=0)
-    return MeetingFactory(
-        title="第一季度政银企座谈会",
-        kind="symposium",
-        starts_at=starts_at,
-        ends_at=starts_at + dt.timedelta(hours=2),
-        organizer=finance_user,
-    )
 
 
 def _local_input(value: dt.datetime) -> str:

@@ -320,9 +320,9 @@ def test_one_main_venue_at_most(finance_user, meeting):
     assert (first.is_main, second.is_main) == (False, True)
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_people_taking_the_last_seat_at_once_get_one_seat_and_one_wait(finance_user):
-    assert connection.vendor == "postgresql", "row locks are tested on PostgreSQL"
     meeting = MeetingFactory(capacity=1)
     a, b = _invite_users(meeting, finance_user, _people(2))
     barrier = threading.Barrier(2)
@@ -349,9 +349,9 @@ def test_two_people_taking_the_last_seat_at_once_get_one_seat_and_one_wait(finan
     assert responses == ["accepted", "waitlisted"]
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_declines_at_once_move_up_exactly_two_waiting(finance_user):
-    assert connection.vendor == "postgresql"
     meeting = MeetingFactory(capacity=2)
     invitations = _invite_users(meeting, finance_user, _people(5))
     for invitation in invitations:

@@ -4,12 +4,11 @@ import threading
 
 import pytest
 from django.core import mail
-from django.db import connection, connections
+from django.db import connections
 
 from core.models import OutboxMessage
 from meetings.models import ReminderDelivery
 from meetings.reminders import DELIVER_TASK, meeting_reminders_queue_due, reminder_delivery_send
-from tests.conftest import service_missing
 from tests.factories import MeetingInvitationFactory
 
 from .conftest import WEEK_MARK
@@ -39,8 +38,6 @@ def _at_once(action, count=2):
 
 
 def test_two_beats_at_once_claim_each_reminder_once(meeting, invitee):
-    if connection.vendor != "postgresql":
-        service_missing("concurrent claims need PostgreSQL (set DATABASE_URL)")
     for _i in range(5):
         MeetingInvitationFactory(meeting=meeting, response="accepted")
     outcomes = _at_once(lambda: meeting_reminders_queue_due(now=WEEK_MARK), count=3)
@@ -51,8 +48,6 @@ def test_two_beats_at_once_claim_each_reminder_once(meeting, invitee):
 
 
 def test_two_workers_sending_the_same_row_send_one_mail(meeting, invitee, settings):
-    if connection.vendor != "postgresql":
-        service_missing("concurrent claims need PostgreSQL (set DATABASE_URL)")
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     meeting_reminders_queue_due(now=WEEK_MARK)
     email_row = ReminderDelivery.objects.get(channel="email")
