@@ -10,6 +10,13 @@ from django.core.management import call_command
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def _python(args, env):
+    """Run this project's Python in a fresh process with ``env``, from the project root."""
+    return subprocess.run(
+        [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
 def test_no_model_change_lacks_its_migration(db):
     out = StringIO()
     call_command("makemigrations", "--check", "--dry-run", stdout=out)
@@ -27,14 +34,7 @@ def test_deploy_check_is_clean_with_production_variables(tmp_path):
         "DJANGO_ALLOWED_HOSTS": "portal.example.gov.cn",
         "PORTAL_VAR_DIR": str(tmp_path),
     }
-    completed = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    completed = _python(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], env)
     assert completed.returncode == 0, completed.stdout + completed.stderr
     assert "no issues" in completed.stdout
 
@@ -50,14 +50,7 @@ def test_secret_key_is_required_without_debug(tmp_path):
         "DJANGO_DEBUG": "0",
         "PORTAL_VAR_DIR": str(tmp_path),
     }
-    completed = subprocess.run(
-        [sys.executable, "manage.py", "check"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    completed = _python(["manage.py", "check"], env)
     assert completed.returncode != 0
     assert "DJANGO_SECRET_KEY" in completed.stderr
 
@@ -74,14 +67,7 @@ def test_the_web_server_is_secure_by_default(tmp_path):
     """Importing the WSGI application with no DJANGO_DEBUG means production: a key is required."""
     env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SECRET_KEY", "DJANGO_DEBUG"}}
     env |= {"DJANGO_SETTINGS_MODULE": "config.settings", "PORTAL_VAR_DIR": str(tmp_path)}
-    completed = subprocess.run(
-        [sys.executable, "-c", "import config.wsgi"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    completed = _python(["-c", "import config.wsgi"], env)
     assert completed.returncode != 0
     assert "DJANGO_SECRET_KEY" in completed.stderr
 
@@ -91,23 +77,9 @@ def test_code_only_commands_run_without_a_key_and_stay_in_production(tmp_path):
     key, while every other command still does (test above)."""
     env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SECRET_KEY", "DJANGO_DEBUG"}}
     env |= {"DJANGO_SETTINGS_MODULE": "config.settings", "PORTAL_VAR_DIR": str(tmp_path)}
-    completed = subprocess.run(
-        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    completed = _python(["manage.py", "makemigrations", "--check", "--dry-run"], env)
     assert completed.returncode == 0, completed.stdout + completed.stderr
     assert "No changes detected" in completed.stdout
-    migrate = subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--check"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    migrate = _python(["manage.py", "migrate", "--check"], env)
     assert migrate.returncode != 0
     assert "DJANGO_SECRET_KEY" in migrate.stderr
