@@ -137,11 +137,18 @@ def test_the_digest_counts_the_last_day_s_leads_for_officers_who_chose_it():
     assert new_lead_digests_send(now=now) == 0  # run twice the same day
 
 
-def test_a_digest_already_sent_today_does_not_stop_the_next_officer_s():
+def _one_lead_and_a_digest_officer(received_ago):
+    """A bank with one lead received ``received_ago`` before 2026-11-20 08:00 and one officer
+    who chose the digest; returns the run's moment and the bank."""
     now = dt.datetime(2026, 11, 20, 8, 0, tzinfo=SHANGHAI)
     institution = InstitutionFactory()
-    LeadFactory(institution=institution, received_at=now - dt.timedelta(hours=2))
+    LeadFactory(institution=institution, received_at=now - received_ago)
     _officer(institution, lead_email=User.LeadEmail.DAILY)
+    return now, institution
+
+
+def test_a_digest_already_sent_today_does_not_stop_the_next_officer_s():
+    now, institution = _one_lead_and_a_digest_officer(dt.timedelta(hours=2))
     assert new_lead_digests_send(now=now) == 1
     newcomer = _officer(institution, lead_email=User.LeadEmail.DAILY)
     assert new_lead_digests_send(now=now) == 1
@@ -149,10 +156,7 @@ def test_a_digest_already_sent_today_does_not_stop_the_next_officer_s():
 
 
 def test_no_lead_in_the_last_day_sends_no_digest():
-    now = dt.datetime(2026, 11, 20, 8, 0, tzinfo=SHANGHAI)
-    institution = InstitutionFactory()
-    LeadFactory(institution=institution, received_at=now - dt.timedelta(days=2))
-    _officer(institution, lead_email=User.LeadEmail.DAILY)
+    now, _institution = _one_lead_and_a_digest_officer(dt.timedelta(days=2))
     assert new_lead_digests_send(now=now) == 0
     assert not Notice.objects.exists()
 

@@ -409,6 +409,18 @@ def test_the_inbox_orders_equal_scores_by_the_nearest_deadline_then_by_age():
 # --- Timelines ------------------------------------------------------------------------------------
 
 
+def _claimed(lead, officer, at, **fields):
+    audit_record(
+        obj=lead,
+        action="status",
+        actor=officer,
+        from_state="new",
+        to_state="claimed",
+        at=at,
+        **fields,
+    )
+
+
 def test_a_need_s_timeline_labels_need_and_lead_steps_and_names_the_lead_s_bank(
     django_assert_num_queries,
 ):
@@ -419,16 +431,7 @@ def test_a_need_s_timeline_labels_need_and_lead_steps_and_names_the_lead_s_bank(
     audit_record(
         obj=need, action="status", from_state="draft", to_state="submitted", note="提交", at=at
     )
-    audit_record(
-        obj=lead,
-        action="status",
-        actor=officer,
-        from_state="new",
-        to_state="claimed",
-        note="已认领",
-        thread=need,
-        at=at + dt.timedelta(hours=1),
-    )
+    _claimed(lead, officer, at + dt.timedelta(hours=1), note="已认领", thread=need)
     audit_record(obj=need, action="note", note="备注", at=at + dt.timedelta(hours=2))
     with django_assert_num_queries(2):  # the events, then their leads with their banks
         rows = [
@@ -457,14 +460,7 @@ def test_a_lead_s_timeline_reads_its_own_steps_with_labels():
     officer = UserFactory()
     at = timezone.now() - dt.timedelta(hours=1)
     audit_record(obj=lead, action="created", note="系统分配", at=at)
-    audit_record(
-        obj=lead,
-        action="status",
-        actor=officer,
-        from_state="new",
-        to_state="claimed",
-        at=at + dt.timedelta(minutes=5),
-    )
+    _claimed(lead, officer, at + dt.timedelta(minutes=5))
     audit_record(obj=LeadFactory(), action="created", note="另一条线索")
     rows = [
         (r["actor"], r["is_system"], r["from"], r["to"], r["note"])
