@@ -26,14 +26,9 @@ from tests.factories import (
     UserFactory,
 )
 
-TODAY = timezone.localdate()
-SUBMITTED = TODAY - dt.timedelta(days=10)
-VALID = {
-    "amount": Decimal("1000000.00"),
-    "rate": Decimal("3.85"),
-    "term_months": 12,
-    "signed_on": TODAY - dt.timedelta(days=1),
-}
+VALID = {"amount": Decimal("1000000.00"), "rate": Decimal("3.85"), "term_months": 12}
+# The need of these tests was submitted this many days before the run's day.
+SUBMITTED_DAYS_AGO = 10
 ABOVE_ZERO = "请输入大于零的金额。"
 UP_TO_MAX = "请输入不超过1,000,000亿元的金额，精确到分。"
 RATE_RANGE = "请输入0%至36%之间的年利率。"
@@ -66,30 +61,49 @@ CASES = [
     ("term_months", 361, TERM_RANGE),
     ("term_months", True, TERM_RANGE),
     ("term_months", "12", TERM_RANGE),
-    ("signed_on", TODAY, None),
-    ("signed_on", SUBMITTED, None),
     ("signed_on", None, "请填写签约日期。"),
     ("signed_on", "2026-01-01", "请填写签约日期。"),
-    ("signed_on", TODAY + dt.timedelta(days=1), "签约日期不能晚于今天。"),
-    (
-        "signed_on",
-        SUBMITTED - dt.timedelta(days=1),
-        f"签约日期不能早于需求提交日期（{SUBMITTED.isoformat()}）。",
-    ),
 ]
+
+
+def _check(**changes):
+    """The bounds check of a need submitted SUBMITTED_DAYS_AGO, signed yesterday unless
+    ``changes`` say otherwise. "Today" is read at the call, as the service reads it: a run that
+    crosses midnight must not compare against the day the module was imported."""
+    today = timezone.localdate()
+    submitted = today - dt.timedelta(days=SUBMITTED_DAYS_AGO)
+    submitted_at = timezone.make_aware(dt.datetime.combine(submitted, dt.time(10)))
+    need = FinancingNeed(submitted_at=submitted_at)  # only the submission date is read
+    values = VALID | {"signed_on": today - dt.timedelta(days=1)} | changes
+    return agreement_terms_check(need=need, **values)
 
 
 @pytest.mark.parametrize(("field", "value", "message"), CASES)
 def test_each_bound_of_an_agreement(field, value, message):
-    submitted_at = timezone.make_aware(dt.datetime.combine(SUBMITTED, dt.time(10)))
-    need = FinancingNeed(submitted_at=submitted_at)  # only the submission date is read
-    errors = agreement_terms_check(need=need, **(VALID | {field: value}))
-    assert errors == ({field: message} if message else {})
+    assert _check(**{field: value}) == ({field: message} if message else {})
+
+
+@pytest.mark.parametrize(
+    ("days_from_today", "message"),
+    [
+        (0, None),
+        (-SUBMITTED_DAYS_AGO, None),
+        (1, "签约日期不能晚于今天。"),
+        (-SUBMITTED_DAYS_AGO - 1, "签约日期不能早于需求提交日期（{submitted}）。"),
+    ],
+)
+def test_the_signing_date_lies_between_the_submission_and_today(days_from_today, message):
+    today = timezone.localdate()
+    errors = _check(signed_on=today + dt.timedelta(days=days_from_today))
+    submitted = (today - dt.timedelta(days=SUBMITTED_DAYS_AGO)).isoformat()
+    assert errors == ({"signed_on": message.format(submitted=submitted)} if message else {})
 
 
 def test_a_need_never_submitted_bounds_only_by_today():
     errors = agreement_terms_check(
-        need=FinancingNeed(submitted_at=None), **(VALID | {"signed_on": dt.date(2000, 1, 1)})
+        need=FinancingNeed(submitted_at=None),
+        **VALID,
+        signed_on=dt.date(2000, 1, 1),
     )
     assert errors == {}
 
