@@ -114,6 +114,19 @@ def _outbox_publishes_again():
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the portal's default language (Chinese): an earlier test's English
+    request leaves English active in the thread (LocaleMiddleware activates it per request), and
+    a service called directly afterwards would write its notices in English."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache: cached counts and tokens of an earlier test's
     (rolled back) rows must not show."""
