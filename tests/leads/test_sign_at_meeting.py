@@ -161,14 +161,23 @@ def test_a_venue_of_another_meeting_is_refused_on_the_page(lead, meetings, offic
     assert not LoanAgreement.objects.exists()
 
 
+def _sign(lead, officer_user, **fields):
+    """Sign 300万元 at 3.85 % for 12 months through the service, with ``fields`` on top."""
+    return loan_agreement_sign(
+        lead=lead,
+        officer=officer_user.officer,
+        amount=Decimal("3000000.00"),
+        rate=Decimal("3.85"),
+        term_months=12,
+        **fields,
+    )
+
+
 def test_the_service_refuses_a_venue_of_another_meeting(lead, meetings, officer_user):
     with pytest.raises(ServiceError) as refused:
-        loan_agreement_sign(
-            lead=lead,
-            officer=officer_user.officer,
-            amount=Decimal("3000000.00"),
-            rate=Decimal("3.85"),
-            term_months=12,
+        _sign(
+            lead,
+            officer_user,
             signed_on=timezone.localdate(),
             contract_number="QX-MEETING-002",
             meeting=meetings["today"],
@@ -186,12 +195,9 @@ def test_the_service_refuses_a_meeting_that_is_after_the_signing_date(lead, offi
         title="昨天的对接会", starts_at=start, ends_at=start + dt.timedelta(hours=2)
     )
     with pytest.raises(ServiceError) as refused:
-        loan_agreement_sign(
-            lead=lead,
-            officer=officer_user.officer,
-            amount=Decimal("3000000.00"),
-            rate=Decimal("3.85"),
-            term_months=12,
+        _sign(
+            lead,
+            officer_user,
             signed_on=yesterday - dt.timedelta(days=1),
             contract_number="QX-MEETING-003",
             meeting=earlier,
